@@ -1,0 +1,36 @@
+"""Settings for `make test`: the real PostgreSQL and Redis on 127.0.0.1.
+
+tests/conftest.py checks that those services answer: a missing one skips the tests
+that need it on a developer's machine and fails the run when CI=true.
+"""
+
+import dj_database_url
+
+from .base import *  # noqa: F403
+from .base import env
+
+SECRET_KEY = "test-only-key"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/forum")
+    )
+}
+
+REDIS_URL = env("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+CELERY_BROKER_URL = REDIS_URL
+# Tests stay independent of each other: a per-process cache, not the shared Redis.
+# Redis itself is exercised by the tests that need it (health, a real worker).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+DEMO_ACCOUNTS = True
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

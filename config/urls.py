@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path, re_path
+from wagtail import views as wagtail_views
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from home import views as home_views
+from search import views as search_views
+
+from .health import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("django-admin/", admin.site.urls),
+    path("documents/", include(wagtaildocs_urls)),
+    path("sitemap.xml", sitemap),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    path("search/", search_views.search, name="search"),
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        wagtail_views.authenticate_with_password,
+        name="wagtailcore_authenticate_with_password",
+    ),
+    # Everything else is a CMS page. This replaces wagtail.urls so that a page not
+    # yet translated falls back to its original instead of a 404 (home/views.py).
+    re_path(r"^((?:[\w\-]+/)*)$", home_views.serve, name="wagtail_serve"),
+    prefix_default_language=True,
+)

@@ -1,0 +1,357 @@
+"""Create the demo content in Kazakh, Russian and English.
+
+Idempotent: what exists (found by slug and locale) is left as it is, so running it
+again, or on a site where editors changed the demo pages, changes nothing. The
+demo accounts are created only where settings.DEMO_ACCOUNTS is set (dev, test).
+"""
+
+import datetime
+import io
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import (
+    GroupApprovalTask,
+    Locale,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from home import demo_content as content
+from home.demo_files import make_banner, make_pdf
+from home.models import (
+    HomePage,
+    HomePageFeaturedSeminar,
+    NewsIndexPage,
+    NewsPage,
+    SeminarIndexPage,
+    SeminarPage,
+    SeminarPageSpeaker,
+    Speaker,
+)
+
+DEMO_PASSWORD = "demo-forum-2026"  # noqa: S105 - dev-only accounts, printed on purpose
+
+DEMO_ACCOUNTS = [
+    # username, e-mail, name, groups, is_staff, is_superuser
+    ("editor", "editor@example.kz", ("Айгүл", "Редактор"), ["Editors"], True, True),
+    (
+        "moderator",
+        "moderator@example.kz",
+        ("Марат", "Модератор"),
+        ["Moderators"],
+        True,
+        False,
+    ),
+    ("aigerim", "aigerim@example.kz", ("Әйгерім", "Сейітова"), [], False, False),
+    ("daniyar", "daniyar@example.kz", ("Данияр", "Омаров"), [], False, False),
+]
+
+
+def _time(value: str) -> datetime.time:
+    return datetime.time.fromisoformat(value)
+
+
+class Command(BaseCommand):
+    help = "Create the demo seminar, news and accounts in kk, ru and en (idempotent)."
+
+    def handle(self, *args, **options):
+        self.created = 0
+        with transaction.atomic():
+            self.locales = {
+                code: Locale.objects.get_or_create(language_code=code)[0]
+                for code, _name in settings.LANGUAGES
+            }
+            self.source = self.locales[settings.LANGUAGE_CODE]
+            self.user = (
+                self._accounts() if getattr(settings, "DEMO_ACCOUNTS", False) else None
+            )
+            home = self._home()
+            speakers = self._speakers()
+            image, workbook, slides = self._media()
+            seminars = self._page(
+                home,
+                SeminarIndexPage,
+                "seminars",
+                self._index_fields(content.SEMINAR_INDEX),
+            )
+            news_index = self._page(
+                home, NewsIndexPage, "news", self._index_fields(content.NEWS_INDEX)
+            )
+            seminar = self._page(
+                seminars,
+                SeminarPage,
+                "strategic-digital-communications-astana",
+                lambda lang: self._seminar_fields(
+                    lang, speakers, image, workbook, slides
+                ),
+            )
+            self._page(news_index, NewsPage, content.NEWS["slug"], self._news_fields)
+            self._feature(home, seminar)
+            self._news_workflow(news_index)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo content ready ({self.created} objects created).")
+        )
+        if self.user is not None:
+            self._print_accounts()
+
+    # Accounts -------------------------------------------------------------------
+
+    def _accounts(self):
+        from allauth.account.models import EmailAddress
+
+        User = get_user_model()
+        editor = None
+        for username, email, (first, last), groups, staff, superuser in DEMO_ACCOUNTS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "email": email,
+                    "first_name": first,
+                    "last_name": last,
+                    "is_staff": staff,
+                    "is_superuser": superuser,
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+                self.created += 1
+            user.groups.add(*Group.objects.filter(name__in=groups))
+            EmailAddress.objects.get_or_create(
+                user=user, email=email, defaults={"verified": True, "primary": True}
+            )
+            if username == "editor":
+                editor = user
+        return editor
+
+    def _print_accounts(self):
+        self.stdout.write(
+            "Demo accounts (dev settings only), password " + DEMO_PASSWORD
+        )
+        for username, email, _name, _groups, staff, superuser in DEMO_ACCOUNTS:
+            role = "admin/editor" if superuser else ("moderator" if staff else "member")
+            self.stdout.write(f"  {username:<10} {email:<24} {role}")
+
+    # Pages ----------------------------------------------------------------------
+
+    def _home(self) -> HomePage:
+        home = HomePage.objects.filter(depth=2, locale=self.source).first()
+        if home is None:
+            root = Page.get_first_root_node()
+            # Wagtail's migrations leave a "Welcome" page in the place of ours.
+            Page.objects.filter(
+                depth=2, slug="home", content_type__model="page", numchild=0
+            ).delete()
+            home = HomePage(
+                slug="home",
+                locale=self.source,
+                **self._home_fields(self.source.language_code),
+            )
+            root.add_child(instance=home)
+            self._publish(home)
+        Site.objects.update_or_create(
+            is_default_site=True,
+            defaults={
+                "hostname": "localhost",
+                "port": 80,
+                "root_page": home,
+                "site_name": str(settings.WAGTAIL_SITE_NAME),
+            },
+        )
+        self._translate(home, self._home_fields)
+        return home
+
+    def _home_fields(self, lang):
+        return content.HOME[lang]
+
+    def _index_fields(self, texts):
+        return lambda lang: {**texts[lang], "show_in_menus": True}
+
+    def _page(self, parent, model, slug, fields):
+        """The page `slug` under `parent` in the source locale, with translations."""
+        page = model.objects.child_of(parent).filter(slug=slug).first()
+        if page is None:
+            page = model(
+                slug=slug, locale=self.source, **fields(self.source.language_code)
+            )
+            parent.add_child(instance=page)
+            self._publish(page)
+        self._translate(page, fields)
+        return page
+
+    def _translate(self, page, fields):
+        for code, locale in self.locales.items():
+            if locale == self.source or page.get_translation_or_none(locale):
+                continue
+            translation = page.copy_for_translation(locale)
+            for name, value in fields(code).items():
+                setattr(translation, name, value)
+            self._publish(translation)
+
+    def _publish(self, page):
+        revision = page.save_revision(user=self.user, log_action=True)
+        revision.publish(user=self.user)
+        self.created += 1
+
+    def _seminar_fields(self, lang, speakers, image, workbook, slides):
+        texts = content.SEMINAR[lang]
+        local = speakers[lang]
+        sessions = [
+            {
+                "start": _time(start),
+                "end": _time(end),
+                "title": titles[lang][0],
+                "description": titles[lang][1],
+                "speakers": [local[key] for key in keys],
+            }
+            for start, end, keys, titles in content.AGENDA
+        ]
+        return {
+            "title": texts["title"],
+            "start_date": content.SEMINAR_START,
+            "end_date": content.SEMINAR_END,
+            "venue": texts["venue"],
+            "city": texts["city"],
+            "summary": texts["summary"],
+            "image": image,
+            "organisers": [
+                ("organiser", {"name": name, "url": url})
+                for name, url in content.ORGANISERS[lang]
+            ],
+            "description": [("paragraph", texts["description"])],
+            "agenda": [
+                ("day", {"date": content.SEMINAR_START, "sessions": sessions[:6]}),
+                ("day", {"date": content.SEMINAR_END, "sessions": sessions[6:]}),
+            ],
+            "materials": [
+                (
+                    "document",
+                    {
+                        "document": workbook,
+                        "title": texts["workbook_title"],
+                        "kind": "workbook",
+                        "description": texts["workbook_description"],
+                    },
+                ),
+                (
+                    "document",
+                    {
+                        "document": slides,
+                        "title": texts["slides_title"],
+                        "kind": "slides",
+                        "description": texts["slides_description"],
+                    },
+                ),
+                (
+                    "image",
+                    {"image": image, "caption": texts["image_caption"], "alt_text": ""},
+                ),
+            ],
+            "outcomes": [("paragraph", texts["outcomes"])],
+            "seminar_speakers": [
+                SeminarPageSpeaker(speaker=local[spec["key"]], sort_order=order)
+                for order, spec in enumerate(content.SPEAKERS)
+            ],
+        }
+
+    def _news_fields(self, lang):
+        texts = content.NEWS[lang]
+        body = [("paragraph", paragraph) for paragraph in texts["body"]]
+        body.insert(
+            1,
+            (
+                "quote",
+                {"text": texts["quote"], "attribution": texts["quote_attribution"]},
+            ),
+        )
+        return {
+            "title": texts["title"],
+            "date": content.NEWS["date"],
+            "summary": texts["summary"],
+            "body": body,
+            "tags": content.NEWS["tags"],
+        }
+
+    def _feature(self, home, seminar):
+        for locale in self.locales.values():
+            local_home = home.get_translation(locale)
+            local_seminar = seminar.get_translation(locale)
+            _item, created = HomePageFeaturedSeminar.objects.get_or_create(
+                page=local_home, seminar=local_seminar, defaults={"sort_order": 0}
+            )
+            self.created += created
+
+    # Snippets, media and workflow -----------------------------------------------
+
+    def _speakers(self) -> dict[str, dict[str, Speaker]]:
+        """{language: {key: Speaker}}, the kk speaker translated into ru and en."""
+        result: dict[str, dict[str, Speaker]] = {code: {} for code in self.locales}
+        for spec in content.SPEAKERS:
+            source = Speaker.objects.filter(
+                locale=self.source, name=spec[self.source.language_code]["name"]
+            ).first()
+            if source is None:
+                source = Speaker.objects.create(
+                    locale=self.source, **spec[self.source.language_code]
+                )
+                self.created += 1
+            for code, locale in self.locales.items():
+                speaker = source.get_translation_or_none(locale)
+                if speaker is None:
+                    speaker = source.copy_for_translation(locale)
+                    for name, value in spec[code].items():
+                        setattr(speaker, name, value)
+                    speaker.save()
+                    self.created += 1
+                result[code][spec["key"]] = speaker
+        return result
+
+    def _media(self):
+        Image = get_image_model()
+        Document = get_document_model()
+        image = Image.objects.filter(title="Seminar banner").first()
+        if image is None:
+            banner = ImageFile(io.BytesIO(make_banner()), name="seminar-banner.png")
+            image = Image.objects.create(title="Seminar banner", file=banner)
+            self.created += 1
+        documents = []
+        for title, filename, pages in (
+            (
+                "Strategic Social Media Engagement Workbook",
+                "engagement-workbook.pdf",
+                content.WORKBOOK_PAGES,
+            ),
+            ("Seminar slides", "seminar-slides.pdf", content.SLIDES_PAGES),
+        ):
+            document = Document.objects.filter(title=title).first()
+            if document is None:
+                document = Document(title=title)
+                document.file.save(filename, ContentFile(make_pdf(pages)), save=False)
+                document.save()
+                self.created += 1
+            documents.append(document)
+        return image, *documents
+
+    def _news_workflow(self, news_index):
+        """News goes live only after a moderator approves it."""
+        workflow, created = Workflow.objects.get_or_create(name=content.WORKFLOW_NAME)
+        if created:
+            task = GroupApprovalTask.objects.create(name=content.WORKFLOW_TASK_NAME)
+            task.groups.set(Group.objects.filter(name="Moderators"))
+            WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+            self.created += 1
+        for locale in self.locales.values():
+            WorkflowPage.objects.get_or_create(
+                page=news_index.get_translation(locale), defaults={"workflow": workflow}
+            )

@@ -1,0 +1,304 @@
+"""CMS pages and snippets that editors manage in the Wagtail admin.
+
+The tree, per locale: HomePage → SeminarIndexPage → SeminarPage, and
+HomePage → NewsIndexPage → NewsPage. Every page exists once per language
+(kk, ru, en) as a Wagtail translation; wagtail-localize keeps them in step.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from .blocks import AgendaBlock, BodyBlock, MaterialsBlock, OrganisersBlock
+
+NEWS_PER_PAGE = 10
+
+
+@register_snippet
+class Speaker(TranslatableMixin, models.Model):
+    """A person who speaks at a seminar; translated like pages are."""
+
+    name = models.CharField(_("name"), max_length=255)
+    role = models.CharField(_("role"), max_length=255, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=255, blank=True)
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("role"),
+        FieldPanel("organisation"),
+        FieldPanel("photo"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def initials(self) -> str:
+        return "".join(part[0] for part in self.name.split()[:2]).upper()
+
+
+class HomePage(Page):
+    """The front page: what the forum is for, featured seminars and the latest news."""
+
+    introduction = models.TextField(_("introduction"), blank=True)
+    body = RichTextField(_("body"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("introduction"),
+        FieldPanel("body"),
+        InlinePanel("featured_seminars", label=_("Featured seminars"), max_num=4),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("introduction"),
+        index.SearchField("body"),
+    ]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["featured_seminars"] = [
+            item.seminar
+            for item in self.featured_seminars.select_related("seminar")
+            if item.seminar and item.seminar.live
+        ]
+        context["latest_news"] = (
+            NewsPage.objects.live()
+            .public()
+            .filter(locale_id=self.locale_id)
+            .order_by("-date", "-pk")[:3]
+        )
+        return context
+
+    max_count_per_parent = 1
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["home.SeminarIndexPage", "home.NewsIndexPage"]
+
+    class Meta:
+        verbose_name = _("home page")
+
+
+class HomePageFeaturedSeminar(Orderable):
+    page = ParentalKey(
+        HomePage, on_delete=models.CASCADE, related_name="featured_seminars"
+    )
+    seminar = models.ForeignKey(
+        "home.SeminarPage",
+        verbose_name=_("seminar"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("seminar")]
+
+
+class SeminarIndexPage(Page):
+    """Lists the seminars, upcoming first, then past ones."""
+
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+
+    search_fields = Page.search_fields + [index.SearchField("introduction")]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        seminars = SeminarPage.objects.child_of(self).live().public()
+        today = timezone.localdate()
+        context["upcoming_seminars"] = seminars.filter(end_date__gte=today).order_by(
+            "start_date"
+        )
+        context["past_seminars"] = seminars.filter(end_date__lt=today).order_by(
+            "-start_date"
+        )
+        return context
+
+    max_count_per_parent = 1
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["home.SeminarPage"]
+
+    class Meta:
+        verbose_name = _("seminar index page")
+
+
+class SeminarPage(Page):
+    """A seminar: when and where, who organised and spoke, the agenda, materials."""
+
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    venue = models.CharField(_("venue"), max_length=255)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    organisers = StreamField(
+        OrganisersBlock(), verbose_name=_("organisers"), blank=True
+    )
+    description = StreamField(BodyBlock(), verbose_name=_("description"), blank=True)
+    agenda = StreamField(AgendaBlock(), verbose_name=_("agenda"), blank=True)
+    materials = StreamField(MaterialsBlock(), verbose_name=_("materials"), blank=True)
+    outcomes = StreamField(BodyBlock(), verbose_name=_("outcomes"), blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+                FieldRowPanel([FieldPanel("venue"), FieldPanel("city")]),
+            ],
+            heading=_("When and where"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("image"),
+        FieldPanel("organisers"),
+        InlinePanel("seminar_speakers", label=_("Speakers")),
+        FieldPanel("description"),
+        FieldPanel("agenda"),
+        FieldPanel("materials"),
+        FieldPanel("outcomes"),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("venue"),
+        index.SearchField("description"),
+        index.SearchField("agenda"),
+        index.SearchField("outcomes"),
+        index.FilterField("start_date"),
+        index.FilterField("end_date"),
+    ]
+
+    def clean(self):
+        super().clean()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError(
+                {"end_date": _("The seminar cannot end before it starts.")}
+            )
+
+    @property
+    def speakers(self) -> list[Speaker]:
+        return [item.speaker for item in self.seminar_speakers.all()]
+
+    parent_page_types = ["home.SeminarIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("seminar")
+        verbose_name_plural = _("seminars")
+
+
+class SeminarPageSpeaker(Orderable):
+    page = ParentalKey(
+        SeminarPage, on_delete=models.CASCADE, related_name="seminar_speakers"
+    )
+    speaker = models.ForeignKey(
+        Speaker, verbose_name=_("speaker"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("speaker")]
+
+
+class NewsIndexPage(Page):
+    """The news list, newest first, ten to a page."""
+
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+
+    search_fields = Page.search_fields + [index.SearchField("introduction")]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        news = (
+            NewsPage.objects.child_of(self)
+            .live()
+            .public()
+            .order_by("-date", "-pk")
+            .prefetch_related("tags")
+        )
+        tag = request.GET.get("tag")
+        if tag:
+            news = news.filter(tags__slug=tag)
+        context["tag"] = tag
+        context["news_page"] = Paginator(news, NEWS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        return context
+
+    max_count_per_parent = 1
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["home.NewsPage"]
+
+    class Meta:
+        verbose_name = _("news index page")
+
+
+class NewsPageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "home.NewsPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class NewsPage(Page):
+    """A news article. News goes through the moderation workflow before publishing."""
+
+    date = models.DateField(_("date"), default=timezone.localdate)
+    summary = models.TextField(_("summary"), max_length=500)
+    body = StreamField(BodyBlock(), verbose_name=_("body"))
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    tags = ClusterTaggableManager(through=NewsPageTag, blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("date"),
+        FieldPanel("summary"),
+        FieldPanel("image"),
+        FieldPanel("body"),
+        FieldPanel("tags"),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+
+    parent_page_types = ["home.NewsIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("news article")
+        verbose_name_plural = _("news")
