@@ -10,6 +10,7 @@ from .base import *  # noqa: F403
 from .base import BASE_DIR, REDIS_URL, env
 
 DEBUG = True
+SERVE_MEDIA = True
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
 ALLOWED_HOSTS = ["*"]
 

@@ -9,7 +9,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env, env_bool, env_list
+from .base import MIDDLEWARE, env, env_bool, env_list
 
 REQUIRED = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS")
 OPTIONAL = (
@@ -24,6 +24,7 @@ OPTIONAL = (
     "SECURE_HSTS_SECONDS",
     "MEDIA_ROOT",
     "CELERY_BROKER_URL",
+    "SERVE_MEDIA",
 )
 
 _missing = [name for name in REQUIRED if not env(name)]
@@ -57,6 +58,12 @@ SEARCH_BACKEND = env("SEARCH_BACKEND", "elasticsearch")
 if SEARCH_BACKEND == "elasticsearch" and not env("ELASTICSEARCH_URL"):
     raise ImproperlyConfigured("SEARCH_BACKEND=elasticsearch needs ELASTICSEARCH_URL.")
 
+# WhiteNoise serves the collected, hashed static files straight from gunicorn.
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    *MIDDLEWARE[1:],
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -87,5 +94,9 @@ if email_url := env("EMAIL_URL"):
     EMAIL_HOST_USER = unquote(_email.username or "")
     EMAIL_HOST_PASSWORD = unquote(_email.password or "")
     EMAIL_USE_TLS = parse_qs(_email.query).get("tls") == ["1"]
+
+# Uploaded files (image renditions, avatars) are served by Django only where no web
+# server sits in front to do it: the docker-compose stack sets SERVE_MEDIA=true.
+SERVE_MEDIA = env_bool("SERVE_MEDIA")
 
 DEMO_ACCOUNTS = False

@@ -4,6 +4,9 @@ tests/conftest.py checks that those services answer: a missing one skips the tes
 that need it on a developer's machine and fails the run when CI=true.
 """
 
+import tempfile
+from pathlib import Path
+
 import dj_database_url
 
 from .base import *  # noqa: F403
@@ -30,7 +33,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEMO_ACCOUNTS = True
 ACCOUNT_EMAIL_VERIFICATION = "optional"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+# Uploads go to a directory of this test process's own, removed with the system's
+# temporary files.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="forum-test-media-"))

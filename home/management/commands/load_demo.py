@@ -146,20 +146,17 @@ class Command(BaseCommand):
     # Pages ----------------------------------------------------------------------
 
     def _home(self) -> HomePage:
-        home = HomePage.objects.filter(depth=2, locale=self.source).first()
-        if home is None:
-            root = Page.get_first_root_node()
-            # Wagtail's migrations leave a "Welcome" page in the place of ours.
-            Page.objects.filter(
-                depth=2, slug="home", content_type__model="page", numchild=0
-            ).delete()
-            home = HomePage(
-                slug="home",
-                locale=self.source,
-                **self._home_fields(self.source.language_code),
-            )
-            root.add_child(instance=home)
-            self._publish(home)
+        # Wagtail's migrations leave a "Welcome" page where ours goes.
+        Page.objects.filter(
+            depth=2,
+            slug="home",
+            content_type__app_label="wagtailcore",
+            content_type__model="page",
+            numchild=0,
+        ).delete()
+        home = self._page(
+            Page.get_first_root_node(), HomePage, "home", self._home_fields
+        )
         Site.objects.update_or_create(
             is_default_site=True,
             defaults={
@@ -169,7 +166,6 @@ class Command(BaseCommand):
                 "site_name": str(settings.WAGTAIL_SITE_NAME),
             },
         )
-        self._translate(home, self._home_fields)
         return home
 
     def _home_fields(self, lang):
@@ -182,9 +178,8 @@ class Command(BaseCommand):
         """The page `slug` under `parent` in the source locale, with translations."""
         page = model.objects.child_of(parent).filter(slug=slug).first()
         if page is None:
-            page = model(
-                slug=slug, locale=self.source, **fields(self.source.language_code)
-            )
+            page = model(slug=slug, locale=self.source)
+            self._assign(page, fields(self.source.language_code))
             parent.add_child(instance=page)
             self._publish(page)
         self._translate(page, fields)
@@ -195,9 +190,17 @@ class Command(BaseCommand):
             if locale == self.source or page.get_translation_or_none(locale):
                 continue
             translation = page.copy_for_translation(locale)
-            for name, value in fields(code).items():
-                setattr(translation, name, value)
+            self._assign(translation, fields(code))
             self._publish(translation)
+
+    @staticmethod
+    def _assign(page, values):
+        values = dict(values)
+        tags = values.pop("tags", None)
+        for name, value in values.items():
+            setattr(page, name, value)
+        if tags is not None:
+            page.tags.set(tags)
 
     def _publish(self, page):
         revision = page.save_revision(user=self.user, log_action=True)

@@ -1,0 +1,78 @@
+"""Fixtures shared by the whole suite, and the checks for the services it needs.
+
+`make test` runs against the real PostgreSQL and Redis on 127.0.0.1. When one of
+them is missing, the tests that need it are skipped with the reason on a
+developer's machine, and fail when CI=true: CI must never go green by skipping.
+"""
+
+import io
+import os
+
+import psycopg
+import pytest
+import redis
+from django.conf import settings
+from django.core.management import call_command
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def service_missing(name: str, where: str, error: Exception):
+    message = (
+        f"{name} is not reachable at {where} ({error.__class__.__name__}: {error})"
+    )
+    if IN_CI:
+        pytest.fail(
+            f"{message}; CI=true makes a missing service an error", pytrace=False
+        )
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Check PostgreSQL before pytest-django tries to create the test database."""
+    db = settings.DATABASES["default"]
+    where = f"{db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432}"
+    try:
+        psycopg.connect(
+            host=db.get("HOST"),
+            port=db.get("PORT") or 5432,
+            user=db.get("USER"),
+            password=db.get("PASSWORD"),
+            dbname="postgres",
+            connect_timeout=3,
+        ).close()
+    except psycopg.OperationalError as error:
+        service_missing("PostgreSQL", where, error)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis URL the tests use, once Redis has answered a PING."""
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=3)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as error:
+        service_missing("Redis", settings.REDIS_URL, error)
+    finally:
+        client.close()
+    return settings.REDIS_URL
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Build the demo site once per test database; each test rolls back its changes."""
+    with django_db_blocker.unblock():
+        call_command("load_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def demo(db):
+    """The demo site, as `manage.py load_demo` builds it, in kk, ru and en.
+
+    Transactional tests flush the database, so rebuild it if one ran before.
+    """
+    from home.models import HomePage
+
+    if not HomePage.objects.exists():
+        call_command("load_demo", stdout=io.StringIO())

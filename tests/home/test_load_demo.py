@@ -1,0 +1,68 @@
+import io
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from wagtail.models import Page, Revision
+
+from home.models import NewsPage, SeminarPage, Speaker
+
+
+def snapshot():
+    """Every row the demo touches, as comparable values."""
+    return {
+        "pages": sorted(
+            Page.objects.values_list(
+                "locale__language_code", "url_path", "title", "live"
+            )
+        ),
+        "revisions": Revision.objects.count(),
+        "speakers": sorted(
+            Speaker.objects.values_list("locale__language_code", "name")
+        ),
+        "users": sorted(get_user_model().objects.values_list("username", flat=True)),
+        "rows": {
+            model._meta.label: model.objects.count()
+            for model in apps.get_models()
+            if model._meta.app_label
+            in {"home", "wagtaildocs", "wagtailimages", "taggit"}
+        },
+    }
+
+
+def test_load_demo_twice_gives_the_same_content(demo):
+    before = snapshot()
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert snapshot() == before
+    assert "0 objects created" in out.getvalue()
+
+
+def test_demo_has_the_seminar_and_news_in_three_languages(demo):
+    assert SeminarPage.objects.live().count() == 3
+    assert NewsPage.objects.live().count() == 3
+    english = SeminarPage.objects.get(locale__language_code="en")
+    assert "Astana" in english.city
+    assert len(english.agenda) == 2
+    assert {speaker.organisation for speaker in english.speakers} >= {
+        "Center of Excellence for Public Sector Marketing (CEPSM, Canada)"
+    }
+
+
+def test_demo_prints_the_accounts_it_created(db):
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    for username in ("editor", "moderator", "aigerim", "daniyar"):
+        assert username in out.getvalue()
+    assert get_user_model().objects.get(username="editor").is_superuser
+
+
+@pytest.mark.django_db
+def test_demo_accounts_exist_only_where_settings_allow(settings):
+    settings.DEMO_ACCOUNTS = False
+    get_user_model().objects.all().delete()
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert not get_user_model().objects.exists()
+    assert "Demo accounts" not in out.getvalue()
