@@ -3,6 +3,12 @@
 # One image for the whole site. It serves the web with gunicorn by default;
 # docker-compose.yml runs the same image as the Celery worker, Celery beat and the
 # one-shot migrate job by changing only the command.
+# Third-party browser assets come from the npm registry at build time.
+FROM node:20-slim AS assets
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --ignore-scripts
+
 FROM python:3.13-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -27,6 +33,7 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 
 COPY . .
+COPY --from=assets /build/node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 
 # Both commands load the production settings, which refuse to start without their
 # secrets. These placeholders exist for this RUN line only (they are not ENV, so

@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_SETTINGS := config.settings.test
 
-.PHONY: run test lint format messages translations lock clean
+.PHONY: run test lint format messages translations assets lock clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
@@ -19,13 +19,24 @@ $(STAMP): requirements.txt requirements-dev.txt
 translations: $(STAMP)
 	$(PY) manage.py compile_translations
 
-run: $(STAMP) translations
+# Third-party browser assets come from the npm registry, never from the repo.
+# Without npm the site still works: htmx only enhances server-rendered pages.
+VENDOR := static/vendor/htmx.min.js
+$(VENDOR): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && \
+		mkdir -p static/vendor && cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR); \
+	else echo "npm not found: serving pages without htmx"; fi
+
+assets: $(VENDOR)
+
+run: $(STAMP) translations assets
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
 	@echo "Serving on http://$(HOST):$(PORT)/"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP) translations
+test: $(STAMP) translations assets
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) -m pytest $(PYTEST_ARGS)

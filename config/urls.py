@@ -33,6 +33,7 @@ if settings.SERVE_MEDIA:
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("forum/", include("forum.urls")),
     path("search/", search_views.search, name="search"),
     path(
         "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",

@@ -76,3 +76,13 @@ def demo(db):
 
     if not HomePage.objects.exists():
         call_command("load_demo", stdout=io.StringIO())
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: rolled-back data must not linger there."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

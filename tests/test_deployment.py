@@ -206,8 +206,17 @@ def test_web_and_worker_share_the_media_volume(services):
 
 
 def test_dockerfile_builds_on_python_3_13(dockerfile_instructions):
-    base = next(line for line in dockerfile_instructions if line.startswith("FROM "))
-    assert base.split()[1].startswith("python:3.13")
+    """The final stage, the image that runs, is Python 3.13."""
+    stages = [line for line in dockerfile_instructions if line.startswith("FROM ")]
+    assert stages[-1].split()[1].startswith("python:3.13")
+
+
+def test_dockerfile_takes_htmx_from_the_npm_registry(dockerfile_instructions):
+    assert any(line.startswith("RUN npm ci") for line in dockerfile_instructions)
+    assert any(
+        line.startswith("COPY --from=assets") and "htmx.min.js" in line
+        for line in dockerfile_instructions
+    )
 
 
 @pytest.mark.parametrize("command", ["compile_translations", "collectstatic --noinput"])

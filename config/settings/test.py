@@ -4,6 +4,7 @@ tests/conftest.py checks that those services answer: a missing one skips the tes
 that need it on a developer's machine and fails the run when CI=true.
 """
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -20,6 +21,10 @@ DATABASES = {
         env("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/forum")
     )
 }
+
+# A database per test process, so that parallel runs (two developers' shells, a
+# benchmark, an editor's test runner) never fight over one.
+DATABASES["default"]["TEST"] = {"NAME": f"test_forum_{os.getpid()}"}
 
 REDIS_URL = env("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = REDIS_URL

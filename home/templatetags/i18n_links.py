@@ -1,5 +1,6 @@
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import translate_url
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
@@ -36,21 +37,34 @@ def language_switcher(context):
     return {"links": links}
 
 
+MENU_CACHE_SECONDS = 600
+
+
+def menu_cache_key(host: str, language: str) -> str:
+    return f"main-menu:{cache.get('main-menu-version', 0)}:{host}:{language}"
+
+
 @register.simple_tag(takes_context=True)
 def main_menu(context):
-    """Pages marked "show in menus" under the home page, in the active language."""
+    """Pages marked "show in menus" under the home page, in the active language.
+
+    Cached per host and language: every page shows the menu, and building it
+    costs several queries. home.apps clears it when a page is published,
+    unpublished, moved or renamed.
+    """
     request = context["request"]
-    site = Site.find_for_request(request)
-    if site is None:
-        return []
-    root = site.root_page.localized
+    key = menu_cache_key(request.get_host(), get_language())
+    items = cache.get(key)
+    if items is None:
+        site = Site.find_for_request(request)
+        if site is None:
+            return []
+        root = site.root_page.localized
+        items = [
+            {"title": child.title, "url": child.get_url(request), "path": child.path}
+            for child in root.get_children().live().in_menu().public()
+        ]
+        cache.set(key, items, MENU_CACHE_SECONDS)
     current = context.get("page")
     current_path = current.path if isinstance(current, Page) else ""
-    return [
-        {
-            "title": child.title,
-            "url": child.get_url(request),
-            "active": current_path.startswith(child.path),
-        }
-        for child in root.get_children().live().in_menu().public()
-    ]
+    return [{**item, "active": current_path.startswith(item["path"])} for item in items]

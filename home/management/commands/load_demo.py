@@ -27,6 +27,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from forum.demo import load_forum_demo
 from home import demo_content as content
 from home.demo_files import make_banner, make_pdf
 from home.models import (
@@ -99,6 +100,7 @@ class Command(BaseCommand):
             self._page(news_index, NewsPage, content.NEWS["slug"], self._news_fields)
             self._feature(home, seminar)
             self._news_workflow(news_index)
+            self.created += load_forum_demo(self.stdout)
         self.stdout.write(
             self.style.SUCCESS(f"Demo content ready ({self.created} objects created).")
         )

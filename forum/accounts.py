@@ -1,0 +1,113 @@
+"""Who may create an account, and what happens when someone does.
+
+django-allauth runs sign-up, log-in, e-mail verification and password reset; this
+adapter adds the forum's rules from ForumSettings (staff edit them in Wagtail's
+settings): sign-up can be closed to everyone without an invitation, and limited
+to e-mail addresses at allowed domains. An invitation is addressed to one
+person, so its own address is accepted even outside the allowed domains.
+"""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from .models import ForumSettings, Invitation
+from .profile_selectors import invitation_by_token
+from .services_invitations import invitation_accept
+from .services_profiles import profile_create
+
+# The accept link stores the invitation's token here for the sign-up that follows.
+INVITATION_SESSION_KEY = "forum_invitation_token"
+
+# Views where clean_email() checks an address that already has an account: an
+# allow-list changed later must not lock existing members out of their password.
+_EXISTING_ADDRESS_VIEWS = {"account_reset_password"}
+
+
+def session_invitation(request) -> Invitation | None:
+    """The usable invitation whose link this browser followed, if any."""
+    if request is None or not hasattr(request, "session"):
+        return None
+    if not hasattr(request, "_forum_invitation"):
+        token = request.session.get(INVITATION_SESSION_KEY)
+        invitation = invitation_by_token(token) if token else None
+        request._forum_invitation = (
+            invitation if invitation is not None and invitation.is_usable else None
+        )
+    return request._forum_invitation
+
+
+def invitation_invalid_response(request, invitation=None, status=410):
+    return render(
+        request,
+        "forum/invitation_invalid.html",
+        {"invitation": invitation},
+        status=status,
+    )
+
+
+class ForumAccountAdapter(DefaultAccountAdapter):
+    def _settings(self, request=None) -> ForumSettings:
+        return ForumSettings.load(request_or_site=request or self.request)
+
+    def is_open_for_signup(self, request) -> bool:
+        if not super().is_open_for_signup(request):
+            return False
+        if not self._settings(request).invitation_only:
+            return True
+        return session_invitation(request) is not None
+
+    def clean_email(self, email: str) -> str:
+        email = super().clean_email(email)
+        request = self.request
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name in _EXISTING_ADDRESS_VIEWS:
+            return email
+        forum_settings = self._settings(request)
+        if forum_settings.allows_email(email):
+            return email
+        invitation = session_invitation(request)
+        if invitation is not None and invitation.email.lower() == email.lower():
+            return email
+        raise forms.ValidationError(
+            _("Accounts can only be created with an e-mail address at: %(domains)s.")
+            % {"domains": ", ".join(forum_settings.domains)},
+            code="email_domain_not_allowed",
+        )
+
+    def save_user(self, request, user, form, commit=True):
+        """Create the account with its profile, and use up the invitation.
+
+        One transaction: when the invitation turns out to be used already (two
+        people racing on one link) on an invitation-only forum, the account is
+        not created either.
+        """
+        if not commit:
+            return super().save_user(request, user, form, commit=False)
+        with transaction.atomic():
+            user = super().save_user(request, user, form, commit=True)
+            profile_create(
+                user=user, display_name=form.cleaned_data.get("display_name") or ""
+            )
+            token = request.session.pop(INVITATION_SESSION_KEY, None)
+            request.__dict__.pop("_forum_invitation", None)
+            if token:
+                try:
+                    invitation = invitation_accept(token=token, user=user)
+                except ValidationError as error:
+                    if self._settings(request).invitation_only:
+                        raise ImmediateHttpResponse(
+                            invitation_invalid_response(
+                                request, invitation_by_token(token)
+                            )
+                        ) from error
+                else:
+                    # The link reached this inbox, so the address is proven:
+                    # allauth's setup_user_email() marks the stashed one verified.
+                    if invitation.email.lower() == (user.email or "").lower():
+                        self.stash_verified_email(request, invitation.email)
+        return user

@@ -1,0 +1,96 @@
+"""Forms for the composer. Services validate again; these give field-level errors
+and, on failure, hand back every character the member typed."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import permissions
+from .models import LANGUAGE_CHOICES, Category, Post
+
+
+class ServiceErrorsMixin:
+    def add_service_errors(self, error: ValidationError):
+        if hasattr(error, "error_dict"):
+            for field, errors in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, error.messages)
+
+
+class TopicForm(ServiceErrorsMixin, forms.Form):
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), empty_label=None
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    raw = forms.CharField(
+        label=_("Your post"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "Markdown: **bold**, _italic_, > quote, - list, [link](https://…)."
+        ),
+    )
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        help_text=_("Up to five, separated by commas."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the topic"), choices=LANGUAGE_CHOICES
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = permissions.visible_categories(
+            user
+        ).order_by("position", "pk")
+        self.fields["category"].label_from_instance = lambda c: (
+            f"— {c.name}" if c.parent_id else c.name
+        )
+
+    def clean_tags(self):
+        return [t for t in self.cleaned_data["tags"].split(",") if t.strip()]
+
+
+class PostForm(ServiceErrorsMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    raw = forms.CharField(
+        label=_("Your reply"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Markdown: **bold**, _italic_, > quote, - list, [link](https://…)."
+        ),
+    )
+    reply_to = forms.ModelChoiceField(
+        queryset=Post.objects.none(), required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, topic, with_title=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.topic = topic
+        self.fields["reply_to"].queryset = Post.objects.filter(
+            topic=topic, deleted_at__isnull=True
+        )
+        if with_title:
+            self.fields["title"].required = True
+        else:
+            del self.fields["title"]
+
+
+class TopicStateForm(forms.Form):
+    ACTIONS = {
+        "pin": ("pinned", True),
+        "unpin": ("pinned", False),
+        "close": ("closed", True),
+        "open": ("closed", False),
+        "archive": ("archived", True),
+        "unarchive": ("archived", False),
+        "unlist": ("listed", False),
+        "list": ("listed", True),
+    }
+
+    action = forms.ChoiceField(choices=[(key, key) for key in ACTIONS])
+
+    def changes(self) -> dict:
+        field, value = self.ACTIONS[self.cleaned_data["action"]]
+        return {field: value}

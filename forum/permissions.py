@@ -1,0 +1,176 @@
+"""Who may do what in the forum: the one place views and templates ask.
+
+Roles: a visitor (anonymous) reads public categories; a member (signed-in,
+active) also reads members-only categories and writes; a moderator moderates
+the categories they are named for, or every category as a member of the
+"Moderators" group; staff may do everything.
+"""
+
+from django.db.models import Q
+
+from .models import Category, Post, Topic
+
+MODERATORS_GROUP = "Moderators"
+
+
+def is_member(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def is_global_moderator(user) -> bool:
+    if not is_member(user):
+        return False
+    if user.is_staff:
+        return True
+    cached = getattr(user, "_forum_global_moderator", None)
+    if cached is None:
+        cached = user.groups.filter(name=MODERATORS_GROUP).exists()
+        user._forum_global_moderator = cached
+    return cached
+
+
+def moderated_category_ids(user) -> set[int]:
+    if not is_member(user):
+        return set()
+    cached = getattr(user, "_forum_moderated_ids", None)
+    if cached is None:
+        cached = set(user.moderated_categories.values_list("pk", flat=True))
+        user._forum_moderated_ids = cached
+    return cached
+
+
+def can_moderate(user, category: Category) -> bool:
+    if is_global_moderator(user):
+        return True
+    ids = moderated_category_ids(user)
+    return category.pk in ids or (
+        category.parent_id is not None and category.parent_id in ids
+    )
+
+
+def visible_category_filter(user, prefix: str = "") -> Q:
+    """A Q for the categories `user` may read, on a field path ending in `prefix`.
+
+    A subcategory is public only when its parent is public too.
+    """
+    if is_member(user):
+        return Q()
+    public = Category.Visibility.PUBLIC
+    return Q(**{f"{prefix}visibility": public}) & (
+        Q(**{f"{prefix}parent__isnull": True})
+        | Q(**{f"{prefix}parent__visibility": public})
+    )
+
+
+def visible_categories(user):
+    return Category.objects.filter(visible_category_filter(user))
+
+
+def can_see_category(user, category: Category) -> bool:
+    if is_member(user):
+        return True
+    return category.is_public and (category.parent is None or category.parent.is_public)
+
+
+def can_see_topic(user, topic: Topic) -> bool:
+    if not can_see_category(user, topic.category):
+        return False
+    if topic.is_deleted:
+        return can_moderate(user, topic.category)
+    return True
+
+
+def can_see_deleted_posts(user, topic: Topic) -> bool:
+    return can_moderate(user, topic.category)
+
+
+def can_create_topic(user, category: Category) -> bool:
+    return is_member(user) and can_see_category(user, category)
+
+
+def can_reply(user, topic: Topic) -> bool:
+    if not (is_member(user) and can_see_topic(user, topic)):
+        return False
+    if topic.is_archived or topic.is_deleted:
+        return False
+    return not topic.is_closed or can_moderate(user, topic.category)
+
+
+def can_edit_post(user, post: Post) -> bool:
+    topic = post.topic
+    if not (is_member(user) and can_see_topic(user, topic)):
+        return False
+    if can_moderate(user, topic.category):
+        return True
+    return post.author_id == user.pk and not post.is_deleted and not topic.is_archived
+
+
+def can_delete_post(user, post: Post) -> bool:
+    return not post.is_deleted and can_edit_post(user, post)
+
+
+def can_restore_post(user, post: Post) -> bool:
+    topic = post.topic
+    if not post.is_deleted or not is_member(user) or not can_see_topic(user, topic):
+        return False
+    if can_moderate(user, topic.category):
+        return True
+    # Authors may undo their own deletion, not a moderator's, and only while the
+    # topic itself is alive and open to changes.
+    return (
+        post.author_id == user.pk
+        and post.deleted_by_id == user.pk
+        and not topic.is_deleted
+        and not topic.is_archived
+    )
+
+
+def can_like(user, post: Post) -> bool:
+    return (
+        is_member(user)
+        and post.author_id != user.pk
+        and not post.is_deleted
+        and can_see_topic(user, post.topic)
+        and not post.topic.is_archived
+    )
+
+
+def can_bookmark(user, post: Post) -> bool:
+    return is_member(user) and not post.is_deleted and can_see_topic(user, post.topic)
+
+
+def can_accept_solution(user, post: Post) -> bool:
+    topic = post.topic
+    if post.is_first or post.is_deleted or not is_member(user):
+        return False
+    if not can_see_topic(user, topic) or topic.is_archived:
+        return False
+    return topic.author_id == user.pk or can_moderate(user, topic.category)
+
+
+def can_change_topic_state(user, topic: Topic) -> bool:
+    """Pin, close, archive, unlist: moderators only."""
+    return can_moderate(user, topic.category)
+
+
+def can_edit_topic(user, topic: Topic) -> bool:
+    """Title, category and tags: the author while open, or a moderator."""
+    if not is_member(user) or not can_see_topic(user, topic):
+        return False
+    if can_moderate(user, topic.category):
+        return True
+    return topic.author_id == user.pk and not (topic.is_closed or topic.is_archived)
+
+
+def can_upload(user) -> bool:
+    return is_member(user)
+
+
+def can_invite(user) -> bool:
+    """Staff send invitations."""
+    return is_member(user) and user.is_staff
+
+
+def can_edit_profile(actor, user) -> bool:
+    """Members edit their own profile."""
+    return is_member(actor) and actor.pk == user.pk

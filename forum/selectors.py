@@ -1,0 +1,281 @@
+"""Reads that views share, built so a page costs a fixed number of queries.
+
+Lists select their foreign keys, prefetch tags, annotate the reader's own read
+marker, and fetch every participant avatar of the page in one query, whatever
+the page size.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from . import permissions
+from .models import Bookmark, Category, Post, PostLike, Tag, Topic, TopicReadState
+
+TOPICS_PER_PAGE = 30
+POSTS_PER_PAGE = 20
+NEW_TOPIC_DAYS = 14
+TOP_PERIODS = {"day": 1, "week": 7, "month": 30, "year": 365, "all": None}
+LIST_VIEWS = ("latest", "top", "unread", "new")
+
+
+@dataclass
+class TopicList:
+    view: str
+    page: Page
+    category: Category | None = None
+    tag: Tag | None = None
+    period: str = "all"
+
+
+def _topics(user):
+    topics = (
+        Topic.objects.listed()
+        .filter(permissions.visible_category_filter(user, "category__"))
+        .select_related(
+            "category",
+            "category__parent",
+            "author__profile",
+            "last_poster__profile",
+            "solution",
+        )
+        .prefetch_related("tags")
+    )
+    if permissions.is_member(user):
+        topics = topics.annotate(
+            last_read=Subquery(
+                TopicReadState.objects.filter(topic=OuterRef("pk"), user=user).values(
+                    "last_read_post_number"
+                )[:1]
+            )
+        )
+    return topics
+
+
+def new_since():
+    return timezone.now() - timedelta(days=NEW_TOPIC_DAYS)
+
+
+def _unread(topics, user):
+    return topics.filter(
+        read_states__user=user,
+        read_states__last_read_post_number__lt=F("highest_post_number"),
+    )
+
+
+def _new(topics, user):
+    return topics.filter(created_at__gte=new_since()).exclude(read_states__user=user)
+
+
+def topic_list(
+    *,
+    user,
+    view: str = "latest",
+    category: Category | None = None,
+    tag: Tag | None = None,
+    period: str = "all",
+    page_number=1,
+    per_page: int = TOPICS_PER_PAGE,
+) -> TopicList:
+    topics = _topics(user)
+    if category is not None:
+        topics = topics.filter(Q(category=category) | Q(category__parent=category))
+    if tag is not None:
+        topics = topics.filter(tags=tag)
+    if view in ("unread", "new") and not permissions.is_member(user):
+        topics = topics.none()
+    elif view == "unread":
+        topics = _unread(topics, user).order_by("-bumped_at", "-pk")
+    elif view == "new":
+        topics = _new(topics, user).order_by("-created_at", "-pk")
+    elif view == "top":
+        days = TOP_PERIODS.get(period)
+        if days:
+            topics = topics.filter(
+                created_at__gte=timezone.now() - timedelta(days=days)
+            )
+        topics = topics.order_by("-like_count", "-post_count", "-view_count", "-pk")
+    else:
+        topics = topics.order_by("-is_pinned", "-bumped_at", "-pk")
+    page = Paginator(topics, per_page).get_page(page_number)
+    page.object_list = attach_participants(page.object_list)
+    return TopicList(view=view, page=page, category=category, tag=tag, period=period)
+
+
+def attach_participants(topics):
+    """Set `topic.participants` (users, newest poster first) with one query."""
+    topics = list(topics)
+    ids = {pk for topic in topics for pk in topic.participant_ids}
+    users = get_user_model().objects.filter(pk__in=ids).select_related("profile")
+    by_id = {user.pk: user for user in users} if ids else {}
+    for topic in topics:
+        topic.participants = [by_id[pk] for pk in topic.participant_ids if pk in by_id]
+        if hasattr(topic, "last_read") and topic.last_read is not None:
+            topic.unread_count = max(topic.highest_post_number - topic.last_read, 0)
+        else:
+            topic.unread_count = 0
+    return topics
+
+
+def unread_and_new_counts(user) -> dict[str, int]:
+    if not permissions.is_member(user):
+        return {"unread": 0, "new": 0}
+    topics = Topic.objects.listed().filter(
+        permissions.visible_category_filter(user, "category__")
+    )
+    return {
+        "unread": _unread(topics, user).count(),
+        "new": _new(topics, user).count(),
+    }
+
+
+def categories_for(user):
+    """Top-level categories with their subcategories, as the reader may see them."""
+    categories = (
+        permissions.visible_categories(user)
+        .filter(parent__isnull=True)
+        .select_related("last_post", "last_post__topic", "last_post__author")
+        .prefetch_related("subcategories")
+    )
+    if not permissions.is_member(user):
+        for category in categories:
+            category.visible_subcategories = [
+                sub for sub in category.subcategories.all() if sub.is_public
+            ]
+    else:
+        for category in categories:
+            category.visible_subcategories = list(category.subcategories.all())
+    return categories
+
+
+def category_by_slug(user, slug: str) -> Category:
+    category = Category.objects.select_related("parent").filter(slug=slug).first()
+    if category is None or not permissions.can_see_category(user, category):
+        raise Http404
+    return category
+
+
+def topic_for_reader(user, topic_id: int) -> Topic:
+    """The topic, or 404 when it does not exist or the reader may not see it.
+
+    Members-only topics answer 404 to visitors too: nothing of them leaks, not
+    even whether they exist.
+    """
+    topic = (
+        Topic.objects.select_related(
+            "category",
+            "category__parent",
+            "author",
+            "solution",
+            "solution__author__profile",
+        )
+        .filter(pk=topic_id)
+        .first()
+    )
+    if topic is None or not permissions.can_see_topic(user, topic):
+        raise Http404
+    return topic
+
+
+def _posts(user, topic: Topic):
+    posts = (
+        Post.objects.filter(topic=topic)
+        .select_related(
+            "author", "author__profile", "reply_to", "reply_to__author__profile"
+        )
+        .order_by("number")
+    )
+    if not permissions.can_see_deleted_posts(user, topic):
+        posts = posts.filter(deleted_at__isnull=True)
+    if permissions.is_member(user):
+        posts = posts.annotate(
+            liked=Exists(PostLike.objects.filter(post=OuterRef("pk"), user=user)),
+            bookmarked=Exists(Bookmark.objects.filter(post=OuterRef("pk"), user=user)),
+        )
+    return posts
+
+
+def topic_posts(
+    *, user, topic: Topic, page_number=1, per_page: int = POSTS_PER_PAGE
+) -> Page:
+    page = Paginator(_posts(user, topic), per_page).get_page(page_number)
+    page.object_list = list(page.object_list)
+    return page
+
+
+def page_of_post(
+    *, user, topic: Topic, number: int, per_page: int = POSTS_PER_PAGE
+) -> int:
+    """Which page of the topic shows post `number`."""
+    before = _posts(user, topic).filter(number__lt=number).count()
+    return before // per_page + 1
+
+
+def post_in_topic(user, topic: Topic, number: int) -> Post:
+    post = _posts(user, topic).filter(number=number).first()
+    if post is None:
+        raise Http404
+    return post
+
+
+def post_for_writer(user, post_id: int) -> Post:
+    """A post an action is about, with what the permission checks read."""
+    post = (
+        Post.objects.select_related(
+            "topic", "topic__category", "topic__category__parent"
+        )
+        .filter(pk=post_id)
+        .first()
+    )
+    if post is None or not permissions.can_see_topic(user, post.topic):
+        raise Http404
+    return post
+
+
+def last_read_number(user, topic: Topic) -> int | None:
+    """How far the member has read, or None if they never opened the topic."""
+    if not permissions.is_member(user):
+        return None
+    return (
+        TopicReadState.objects.filter(user=user, topic=topic)
+        .values_list("last_read_post_number", flat=True)
+        .first()
+    )
+
+
+def bookmarks_for(user, page_number=1) -> Page:
+    bookmarks = (
+        Bookmark.objects.filter(user=user, post__deleted_at__isnull=True)
+        .filter(permissions.visible_category_filter(user, "post__topic__category__"))
+        .select_related(
+            "post", "post__topic", "post__topic__category", "post__author__profile"
+        )
+        .order_by("-created_at")
+    )
+    return Paginator(bookmarks, TOPICS_PER_PAGE).get_page(page_number)
+
+
+def suggested_tags():
+    return Tag.objects.filter(is_suggested=True).order_by("name")
+
+
+def mention_candidates(user, prefix: str, limit: int = 8):
+    User = get_user_model()
+    prefix = prefix.strip().lstrip("@")
+    if not prefix or not permissions.is_member(user):
+        return User.objects.none()
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(username__istartswith=prefix)
+            | Q(profile__display_name__istartswith=prefix)
+            | Q(first_name__istartswith=prefix)
+        )
+        .select_related("profile")
+        .order_by("username")[:limit]
+    )

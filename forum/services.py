@@ -1,0 +1,500 @@
+"""Every write the forum makes, one verb per function.
+
+Each service checks permission itself (views check too, to show the right
+controls), runs in one transaction, and keeps the denormalised counters on
+topics and categories in step with F() expressions. `forum_repair` recomputes
+the same counters from scratch; tests/forum/test_counters.py holds the two to
+each other.
+"""
+
+from collections.abc import Iterable
+
+from anyascii import anyascii
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from . import permissions
+from .markdown import existing_usernames, mentioned_usernames, render
+from .models import (
+    Bookmark,
+    Category,
+    Draft,
+    Mention,
+    Post,
+    PostLike,
+    PostRevision,
+    Tag,
+    Topic,
+    TopicReadState,
+    TopicView,
+)
+
+TITLE_MIN_LENGTH = 5
+TITLE_MAX_LENGTH = 200
+POST_MIN_LENGTH = 2
+POST_MAX_LENGTH = 32_000
+MAX_TAGS = 5
+TAG_MAX_LENGTH = 40
+PARTICIPANTS_SHOWN = 5
+
+
+def _require(allowed: bool):
+    if not allowed:
+        raise PermissionDenied
+
+
+def topic_slug(title: str) -> str:
+    """An ASCII slug, transliterating Cyrillic titles the way Discourse does."""
+    return slugify(anyascii(title))[:80].strip("-") or "topic"
+
+
+def clean_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if len(title) < TITLE_MIN_LENGTH:
+        raise ValidationError(
+            {
+                "title": _("The title needs at least %(n)d characters.")
+                % {"n": TITLE_MIN_LENGTH}
+            }
+        )
+    if len(title) > TITLE_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "title": _("The title can have at most %(n)d characters.")
+                % {"n": TITLE_MAX_LENGTH}
+            }
+        )
+    return title
+
+
+def clean_raw(raw: str) -> str:
+    raw = (raw or "").strip()
+    if len(raw) < POST_MIN_LENGTH:
+        raise ValidationError(
+            {"raw": _("Write at least %(n)d characters.") % {"n": POST_MIN_LENGTH}}
+        )
+    if len(raw) > POST_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "raw": _("A post can have at most %(n)d characters.")
+                % {"n": POST_MAX_LENGTH}
+            }
+        )
+    return raw
+
+
+def clean_tags(names: Iterable[str]) -> list[str]:
+    tags = []
+    for name in names:
+        name = " ".join(name.split()).lower().lstrip("#")
+        if not name or name in tags:
+            continue
+        if len(name) > TAG_MAX_LENGTH or not all(
+            c.isalnum() or c in "-_ " for c in name
+        ):
+            raise ValidationError(
+                {
+                    "tags": _(
+                        "Tags use letters, digits and hyphens, up to 40 characters."
+                    )
+                }
+            )
+        tags.append(name.replace(" ", "-"))
+    if len(tags) > MAX_TAGS:
+        raise ValidationError(
+            {"tags": _("A topic can have at most %(n)d tags.") % {"n": MAX_TAGS}}
+        )
+    return tags
+
+
+# Topics -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def topic_create(
+    *,
+    actor,
+    category: Category,
+    title: str,
+    raw: str,
+    tags: Iterable[str] = (),
+    language: str = "kk",
+) -> Topic:
+    _require(permissions.can_create_topic(actor, category))
+    title, raw, tag_names = clean_title(title), clean_raw(raw), clean_tags(tags)
+    now = timezone.now()
+    topic = Topic.objects.create(
+        category=category,
+        title=title,
+        slug=topic_slug(title),
+        author=actor,
+        language=language,
+        created_at=now,
+        bumped_at=now,
+    )
+    _set_tags(topic, tag_names)
+    Category.objects.filter(pk=category.pk).update(topic_count=F("topic_count") + 1)
+    _add_post(actor=actor, topic=topic, raw=raw, now=now)
+    draft_discard(actor=actor, topic=None)
+    topic.refresh_from_db()
+    return topic
+
+
+@transaction.atomic
+def topic_edit(
+    *,
+    actor,
+    topic: Topic,
+    title: str | None = None,
+    category: Category | None = None,
+    tags: Iterable[str] | None = None,
+) -> Topic:
+    _require(permissions.can_edit_topic(actor, topic))
+    if title is not None:
+        title = clean_title(title)
+        if title != topic.title:
+            first = topic.posts.get(number=1)
+            _save_revision(first, editor=actor, title=topic.title)
+            topic.title, topic.slug = title, topic_slug(title)
+    if category is not None and category.pk != topic.category_id:
+        _require(permissions.can_create_topic(actor, category))
+        _move_counts(topic, topic.category, category)
+        topic.category = category
+    topic.save(update_fields=["title", "slug", "category"])
+    if tags is not None:
+        _set_tags(topic, clean_tags(tags))
+    return topic
+
+
+@transaction.atomic
+def topic_set_state(
+    *,
+    actor,
+    topic: Topic,
+    pinned: bool | None = None,
+    closed: bool | None = None,
+    archived: bool | None = None,
+    listed: bool | None = None,
+) -> Topic:
+    _require(permissions.can_change_topic_state(actor, topic))
+    for field, value in (
+        ("is_pinned", pinned),
+        ("is_closed", closed),
+        ("is_archived", archived),
+        ("is_visible", listed),
+    ):
+        if value is not None:
+            setattr(topic, field, value)
+    topic.save(update_fields=["is_pinned", "is_closed", "is_archived", "is_visible"])
+    return topic
+
+
+def _set_tags(topic: Topic, names: list[str]):
+    current = {tag.name: tag for tag in topic.tags.all()}
+    wanted = set(names)
+    removed = [tag for name, tag in current.items() if name not in wanted]
+    added = []
+    for name in names:
+        if name not in current:
+            tag, _created = Tag.objects.get_or_create(name=name)
+            added.append(tag)
+    if removed:
+        topic.tags.remove(*removed)
+        Tag.objects.filter(pk__in=[t.pk for t in removed]).update(
+            topic_count=F("topic_count") - 1
+        )
+    if added:
+        topic.tags.add(*added)
+        Tag.objects.filter(pk__in=[t.pk for t in added]).update(
+            topic_count=F("topic_count") + 1
+        )
+
+
+def _move_counts(topic: Topic, old: Category, new: Category):
+    Category.objects.filter(pk=old.pk).update(
+        topic_count=F("topic_count") - 1, post_count=F("post_count") - topic.post_count
+    )
+    Category.objects.filter(pk=new.pk).update(
+        topic_count=F("topic_count") + 1, post_count=F("post_count") + topic.post_count
+    )
+    for category in (old, new):
+        _refresh_category_last_post(category.pk)
+
+
+# Posts --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def post_create(*, actor, topic: Topic, raw: str, reply_to: Post | None = None) -> Post:
+    _require(permissions.can_reply(actor, topic))
+    raw = clean_raw(raw)
+    if reply_to is not None and (reply_to.topic_id != topic.pk or reply_to.is_deleted):
+        raise ValidationError(
+            {"reply_to": _("You can only reply to a post in this topic.")}
+        )
+    post = _add_post(actor=actor, topic=topic, raw=raw, reply_to=reply_to)
+    draft_discard(actor=actor, topic=topic)
+    return post
+
+
+def _add_post(*, actor, topic: Topic, raw: str, reply_to=None, now=None) -> Post:
+    now = now or timezone.now()
+    # Lock the topic row so that concurrent replies get consecutive numbers.
+    locked = Topic.objects.select_for_update().get(pk=topic.pk)
+    number = locked.highest_post_number + 1
+    usernames = existing_usernames(mentioned_usernames(raw))
+    post = Post.objects.create(
+        topic=topic,
+        number=number,
+        author=actor,
+        raw=raw,
+        cooked=render(raw, usernames),
+        reply_to=reply_to,
+        created_at=now,
+    )
+    participants = [actor.pk] + [pk for pk in locked.participant_ids if pk != actor.pk]
+    Topic.objects.filter(pk=topic.pk).update(
+        post_count=F("post_count") + 1,
+        highest_post_number=number,
+        bumped_at=now,
+        last_post=post,
+        last_poster=actor,
+        participant_ids=participants[:PARTICIPANTS_SHOWN],
+    )
+    Category.objects.filter(pk=topic.category_id).update(
+        post_count=F("post_count") + 1, last_post=post
+    )
+    _record_mentions(post, usernames.values())
+    topic_mark_read(user=actor, topic=topic, post_number=number)
+    return post
+
+
+def _record_mentions(post: Post, usernames: Iterable[str]):
+    User = get_user_model()
+    users = User.objects.filter(
+        **{f"{User.USERNAME_FIELD}__in": list(usernames)}
+    ).exclude(pk=post.author_id)
+    Mention.objects.bulk_create(
+        [
+            Mention(post=post, user=user)
+            for user in users
+            if permissions.can_see_topic(user, post.topic)
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _save_revision(post: Post, *, editor, title: str = "") -> PostRevision:
+    number = post.revisions.count() + 1
+    return PostRevision.objects.create(
+        post=post, number=number, raw=post.raw, title=title, editor=editor
+    )
+
+
+@transaction.atomic
+def post_edit(*, actor, post: Post, raw: str) -> Post:
+    _require(permissions.can_edit_post(actor, post))
+    raw = clean_raw(raw)
+    if raw == post.raw:
+        return post
+    _save_revision(post, editor=actor)
+    usernames = existing_usernames(mentioned_usernames(raw))
+    post.raw = raw
+    post.cooked = render(raw, usernames)
+    post.edited_at = timezone.now()
+    post.edit_count = F("edit_count") + 1
+    post.save(update_fields=["raw", "cooked", "edited_at", "edit_count"])
+    post.refresh_from_db(fields=["edit_count"])
+    _record_mentions(post, usernames.values())
+    return post
+
+
+@transaction.atomic
+def post_delete(*, actor, post: Post) -> Post:
+    """Soft delete. Deleting the first post deletes the whole topic."""
+    _require(permissions.can_delete_post(actor, post))
+    now = timezone.now()
+    Post.objects.filter(pk=post.pk).update(deleted_at=now, deleted_by=actor)
+    post.deleted_at, post.deleted_by = now, actor
+    _count_visibility_change(post, sign=-1, now=now)
+    return post
+
+
+@transaction.atomic
+def post_restore(*, actor, post: Post) -> Post:
+    _require(permissions.can_restore_post(actor, post))
+    Post.objects.filter(pk=post.pk).update(deleted_at=None, deleted_by=None)
+    post.deleted_at = post.deleted_by = None
+    _count_visibility_change(post, sign=+1)
+    return post
+
+
+def _count_visibility_change(post: Post, *, sign: int, now=None):
+    """Counters after a post disappears (sign -1) or comes back (sign +1).
+
+    The first post carries its topic with it; a deleted topic's posts count in
+    no category and no tag.
+    """
+    topic = post.topic
+    if post.is_first:
+        Topic.objects.filter(pk=topic.pk).update(deleted_at=now if sign < 0 else None)
+        Category.objects.filter(pk=topic.category_id).update(
+            topic_count=F("topic_count") + sign,
+            post_count=F("post_count") + sign * topic.post_count,
+        )
+        Tag.objects.filter(topics=topic).update(topic_count=F("topic_count") + sign)
+    else:
+        Topic.objects.filter(pk=topic.pk).update(
+            post_count=F("post_count") + sign,
+            like_count=F("like_count") + sign * post.like_count,
+        )
+        if not topic.is_deleted:
+            Category.objects.filter(pk=topic.category_id).update(
+                post_count=F("post_count") + sign
+            )
+        if sign < 0 and topic.solution_id == post.pk:
+            Topic.objects.filter(pk=topic.pk).update(solution=None)
+        _refresh_topic_activity(topic.pk)
+    _refresh_category_last_post(topic.category_id)
+
+
+def _refresh_topic_activity(topic_id: int):
+    """Last post, last poster and participants from the visible posts."""
+    recent = list(
+        Post.objects.filter(topic_id=topic_id, deleted_at__isnull=True)
+        .order_by("-number")
+        .values_list("pk", "author_id", "created_at")[:200]
+    )
+    if not recent:
+        return
+    participants = []
+    for _pk, author_id, _created in recent:
+        if author_id is not None and author_id not in participants:
+            participants.append(author_id)
+    last_pk, last_author, last_created = recent[0]
+    Topic.objects.filter(pk=topic_id).update(
+        last_post_id=last_pk,
+        last_poster_id=last_author,
+        bumped_at=last_created,
+        participant_ids=participants[:PARTICIPANTS_SHOWN],
+    )
+
+
+def _refresh_category_last_post(category_id: int):
+    last = (
+        Post.objects.filter(
+            topic__category_id=category_id,
+            deleted_at__isnull=True,
+            topic__deleted_at__isnull=True,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    Category.objects.filter(pk=category_id).update(last_post=last)
+
+
+# Likes, bookmarks, solutions ----------------------------------------------------
+
+
+@transaction.atomic
+def like_toggle(*, actor, post: Post) -> bool:
+    """Like the post, or take the like back. Returns whether it is now liked."""
+    _require(permissions.can_like(actor, post))
+    deleted, _rows = PostLike.objects.filter(post=post, user=actor).delete()
+    delta = -1 if deleted else 1
+    if not deleted:
+        try:
+            with transaction.atomic():
+                PostLike.objects.create(post=post, user=actor)
+        except IntegrityError:  # a concurrent request liked it first
+            return True
+    Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + delta)
+    Topic.objects.filter(pk=post.topic_id).update(like_count=F("like_count") + delta)
+    post.like_count += delta
+    return not deleted
+
+
+@transaction.atomic
+def bookmark_toggle(*, actor, post: Post) -> bool:
+    _require(permissions.can_bookmark(actor, post))
+    deleted, _rows = Bookmark.objects.filter(post=post, user=actor).delete()
+    if not deleted:
+        Bookmark.objects.get_or_create(post=post, user=actor)
+    return not deleted
+
+
+@transaction.atomic
+def solution_accept(*, actor, post: Post) -> Topic:
+    _require(permissions.can_accept_solution(actor, post))
+    Topic.objects.filter(pk=post.topic_id).update(solution=post)
+    post.topic.solution = post
+    return post.topic
+
+
+@transaction.atomic
+def solution_clear(*, actor, topic: Topic) -> Topic:
+    if topic.solution is None:
+        return topic
+    _require(permissions.can_accept_solution(actor, topic.solution))
+    Topic.objects.filter(pk=topic.pk).update(solution=None)
+    topic.solution = None
+    return topic
+
+
+# Reading ------------------------------------------------------------------------
+
+
+def topic_mark_read(*, user, topic: Topic, post_number: int):
+    """Move the member's read marker forward to `post_number`; never back."""
+    if not permissions.is_member(user):
+        return
+    now = timezone.now()
+    updated = TopicReadState.objects.filter(user=user, topic=topic).update(
+        last_read_post_number=Greatest("last_read_post_number", Value(post_number)),
+        last_visited_at=now,
+    )
+    if not updated:
+        TopicReadState.objects.get_or_create(
+            user=user,
+            topic=topic,
+            defaults={"last_read_post_number": post_number, "first_visited_at": now},
+        )
+
+
+def topic_record_view(*, topic: Topic, viewer: str) -> bool:
+    """Count a view once per member or session. Returns whether it counted."""
+    _view, created = TopicView.objects.get_or_create(topic=topic, viewer=viewer[:64])
+    if created:
+        Topic.objects.filter(pk=topic.pk).update(view_count=F("view_count") + 1)
+    return created
+
+
+# Drafts -------------------------------------------------------------------------
+
+
+def draft_save(
+    *, actor, topic: Topic | None, title: str = "", raw: str = "", data=None
+) -> Draft:
+    _require(permissions.is_member(actor))
+    if topic is not None:
+        _require(permissions.can_see_topic(actor, topic))
+    draft, _created = Draft.objects.update_or_create(
+        user=actor,
+        key=Draft.key_for(topic),
+        defaults={
+            "title": (title or "")[:TITLE_MAX_LENGTH],
+            "raw": (raw or "")[:POST_MAX_LENGTH],
+            "data": data or {},
+        },
+    )
+    return draft
+
+
+def draft_discard(*, actor, topic: Topic | None):
+    Draft.objects.filter(user=actor, key=Draft.key_for(topic)).delete()

@@ -1,0 +1,89 @@
+"""Invitations: staff invite someone by e-mail; the link lets them sign up.
+
+An invitation is usable once and until it expires. The e-mail is written in the
+language the inviting staff member is using, because that is the language they
+chose to address the person in, and it goes out only after the invitation row
+is committed, so the link in it always works.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from . import permissions
+from .models import Invitation
+
+logger = logging.getLogger(__name__)
+
+
+def invitation_url(invitation: Invitation) -> str:
+    """The absolute accept link, under the active language's prefix."""
+    origin = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    return origin + reverse("forum:invitation_accept", args=[invitation.token])
+
+
+@transaction.atomic
+def invitation_create(*, actor, email: str) -> Invitation:
+    if not permissions.can_invite(actor):
+        raise PermissionDenied
+    invitation = Invitation.objects.create(
+        email=email.strip().lower(), invited_by=actor
+    )
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(
+        lambda: invitation_send(invitation_id=invitation.pk, language=language),
+        robust=True,
+    )
+    return invitation
+
+
+def invitation_send(*, invitation_id: int, language: str) -> bool:
+    """Send the invitation e-mail. Returns False when the invitation is gone."""
+    invitation = (
+        Invitation.objects.select_related("invited_by").filter(pk=invitation_id).first()
+    )
+    if invitation is None or not invitation.is_usable:
+        return False
+    with translation.override(language):
+        context = {
+            "invitation": invitation,
+            "inviter": invitation.invited_by,
+            "accept_url": invitation_url(invitation),
+            "site_name": str(settings.WAGTAIL_SITE_NAME),
+            "valid_days": Invitation.VALID_DAYS,
+        }
+        subject = " ".join(
+            render_to_string("forum/email/invitation_subject.txt", context).split()
+        )
+        text = render_to_string("forum/email/invitation_body.txt", context)
+        html = render_to_string("forum/email/invitation_body.html", context)
+    message = EmailMultiAlternatives(subject, text, to=[invitation.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+    logger.info("Invitation %s sent to %s", invitation.pk, invitation.email)
+    return True
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user) -> Invitation:
+    """Mark the invitation used by `user`; refuse one that is expired or used.
+
+    The row is locked so that two sign-ups racing on one link cannot both use it.
+    """
+    invitation = Invitation.objects.select_for_update().filter(token=token).first()
+    if invitation is None or not invitation.is_usable:
+        raise ValidationError(
+            _("This invitation has expired or has already been used."),
+            code="invitation_unusable",
+        )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return invitation

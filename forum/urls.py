@@ -1,0 +1,46 @@
+from django.urls import path
+
+from . import profile_views, views
+
+app_name = "forum"
+
+urlpatterns = [
+    path("", views.topic_list, name="latest"),
+    path("top/", views.topic_list, {"view": "top"}, name="top"),
+    path("unread/", views.topic_list, {"view": "unread"}, name="unread"),
+    path("new/", views.topic_list, {"view": "new"}, name="new"),
+    path("categories/", views.categories, name="categories"),
+    path("c/<slug:category_slug>/", views.topic_list, name="category"),
+    path(
+        "c/<slug:category_slug>/top/",
+        views.topic_list,
+        {"view": "top"},
+        name="category_top",
+    ),
+    path("tags/<str:tag_name>/", views.topic_list, name="tag"),
+    path("t/<slug:slug>/<int:topic_id>/", views.topic_detail, name="topic"),
+    path("t/<slug:slug>/<int:topic_id>/<int:number>/", views.topic_detail, name="post"),
+    path("t/<int:topic_id>/reply/", views.reply, name="reply"),
+    path("t/<int:topic_id>/state/", views.topic_state, name="topic_state"),
+    path("new-topic/", views.topic_create, name="new_topic"),
+    path("p/<int:post_id>/edit/", views.post_edit, name="post_edit"),
+    path("p/<int:post_id>/history/", views.post_history, name="post_history"),
+    path("p/<int:post_id>/like/", views.post_like, name="post_like"),
+    path("p/<int:post_id>/bookmark/", views.post_bookmark, name="post_bookmark"),
+    path("p/<int:post_id>/delete/", views.post_delete, name="post_delete"),
+    path("p/<int:post_id>/restore/", views.post_restore, name="post_restore"),
+    path("p/<int:post_id>/solve/", views.post_solve, name="post_solve"),
+    path("preview/", views.preview, name="preview"),
+    path("drafts/", views.draft_save, name="draft_save"),
+    path("mentions/", views.mention_search, name="mentions"),
+    path("bookmarks/", views.bookmarks, name="bookmarks"),
+    path("uploads/", views.upload, name="upload"),
+    path("u/<str:username>/", profile_views.profile, name="profile"),
+    path("profile/edit/", profile_views.profile_edit, name="profile_edit"),
+    path("invitations/", profile_views.invitations, name="invitations"),
+    path(
+        "invite/<str:token>/",
+        profile_views.invitation_accept,
+        name="invitation_accept",
+    ),
+]

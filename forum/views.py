@@ -1,0 +1,491 @@
+"""Forum pages: lists, topics, the composer and the actions on posts.
+
+Views stay thin: they parse input, ask forum.permissions, call a selector or a
+service, and render. Actions answer htmx with a fragment and plain form posts
+with a redirect, so every page works without JavaScript.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import permissions, selectors, services, uploads
+from .forms import PostForm, TopicForm, TopicStateForm
+from .markdown import render as render_markdown
+from .models import Category, Draft, Post, Tag
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _viewer_key(request) -> str:
+    if request.user.is_authenticated:
+        return f"u:{request.user.pk}"
+    if not request.session.session_key:
+        request.session.save()
+    return f"s:{request.session.session_key}"
+
+
+# Lists --------------------------------------------------------------------------
+
+
+@require_GET
+def topic_list(request, view="latest", category_slug=None, tag_name=None):
+    if view not in selectors.LIST_VIEWS:
+        raise Http404
+    if view in ("unread", "new") and not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    category = (
+        selectors.category_by_slug(request.user, category_slug)
+        if category_slug
+        else None
+    )
+    tag = get_object_or_404(Tag, name=tag_name) if tag_name else None
+    period = request.GET.get("period", "all")
+    if period not in selectors.TOP_PERIODS:
+        period = "all"
+    listing = selectors.topic_list(
+        user=request.user,
+        view=view,
+        category=category,
+        tag=tag,
+        period=period,
+        page_number=request.GET.get("page"),
+    )
+    context = {
+        "listing": listing,
+        "counts": selectors.unread_and_new_counts(request.user),
+        "categories": selectors.categories_for(request.user)
+        if category is None
+        else None,
+        "can_create_topic": permissions.is_member(request.user)
+        and (category is None or permissions.can_create_topic(request.user, category)),
+        "periods": list(selectors.TOP_PERIODS),
+    }
+    template = (
+        "forum/_topic_rows.html" if _is_htmx(request) else "forum/topic_list.html"
+    )
+    return render(request, template, context)
+
+
+@require_GET
+def categories(request):
+    return render(
+        request,
+        "forum/categories.html",
+        {"categories": selectors.categories_for(request.user)},
+    )
+
+
+# Topic page ---------------------------------------------------------------------
+
+
+@require_GET
+def topic_detail(request, slug, topic_id, number=None):
+    topic = selectors.topic_for_reader(request.user, topic_id)
+    if number is not None:
+        page_number = selectors.page_of_post(
+            user=request.user, topic=topic, number=number
+        )
+    else:
+        page_number = request.GET.get("page", 1)
+    if slug != topic.slug and not _is_htmx(request):
+        target = topic.get_post_url(number) if number else topic.get_absolute_url()
+        return redirect(target, permanent=True)
+    posts = selectors.topic_posts(
+        user=request.user, topic=topic, page_number=page_number
+    )
+    last_read = selectors.last_read_number(request.user, topic)
+    if permissions.is_member(request.user) and posts.object_list:
+        services.topic_mark_read(
+            user=request.user, topic=topic, post_number=posts.object_list[-1].number
+        )
+    if not _is_htmx(request):
+        services.topic_record_view(topic=topic, viewer=_viewer_key(request))
+    first_unread = None
+    if (
+        number is None
+        and last_read is not None
+        and last_read < topic.highest_post_number
+    ):
+        first_unread = last_read + 1
+    context = {
+        "topic": topic,
+        "posts": posts,
+        "focus": number,
+        "can": _topic_abilities(request.user, topic),
+        "first_unread": first_unread,
+    }
+    if _is_htmx(request):
+        return render(request, "forum/_posts_page.html", context)
+    if context["can"]["reply"]:
+        context["reply_form"] = _reply_form(request, topic)
+    return render(request, "forum/topic.html", context)
+
+
+def _topic_abilities(user, topic) -> dict:
+    moderator = permissions.can_moderate(user, topic.category)
+    return {
+        "reply": permissions.can_reply(user, topic),
+        "moderate": moderator,
+        "edit_topic": permissions.can_edit_topic(user, topic),
+        "accept": permissions.is_member(user)
+        and (topic.author_id == user.pk or moderator)
+        and not topic.is_archived,
+        "member": permissions.is_member(user),
+        "user_id": user.pk,
+    }
+
+
+def _reply_form(request, topic, data=None):
+    """The reply composer, prefilled from a saved draft or a quote."""
+    initial = {}
+    draft = Draft.objects.filter(user=request.user, key=Draft.key_for(topic)).first()
+    if draft is not None:
+        initial = {"raw": draft.raw, "reply_to": draft.data.get("reply_to")}
+    quote_number = request.GET.get("quote")
+    if quote_number and quote_number.isdigit():
+        quoted = (
+            Post.objects.filter(
+                topic=topic, number=int(quote_number), deleted_at__isnull=True
+            )
+            .select_related("author")
+            .first()
+        )
+        if quoted is not None:
+            initial = {"raw": quote_markdown(quoted, quoted.raw), "reply_to": quoted.pk}
+    return PostForm(data, initial=initial, topic=topic)
+
+
+def quote_markdown(post, text: str) -> str:
+    """A Markdown blockquote that credits the quoted post's author."""
+    author = post.author.get_username() if post.author else _("a former member")
+    lines = "\n".join(
+        f"> {line}" if line else ">" for line in text.strip().splitlines()
+    )
+    credit = _("@%(author)s [wrote](%(url)s):") % {
+        "author": author,
+        "url": post.topic.get_post_url(post.number),
+    }
+    return f"> {credit}\n{lines}\n\n"
+
+
+# Writing ------------------------------------------------------------------------
+
+
+@login_required
+def topic_create(request):
+    category = None
+    if slug := request.GET.get("category"):
+        category = Category.objects.filter(slug=slug).first()
+    if request.method == "POST":
+        form = TopicForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                topic = services.topic_create(
+                    actor=request.user,
+                    category=form.cleaned_data["category"],
+                    title=form.cleaned_data["title"],
+                    raw=form.cleaned_data["raw"],
+                    tags=form.cleaned_data["tags"],
+                    language=form.cleaned_data["language"],
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            except PermissionDenied:
+                form.add_error(
+                    "category", _("You cannot start a topic in this category.")
+                )
+            else:
+                return redirect(topic.get_absolute_url())
+        status = 400
+    else:
+        draft = Draft.objects.filter(user=request.user, key=Draft.NEW_TOPIC).first()
+        initial = {"language": get_language()[:2], "category": category}
+        if draft is not None:
+            initial |= {"title": draft.title, "raw": draft.raw, **draft.data}
+        form = TopicForm(initial=initial, user=request.user)
+        status = 200
+    return render(
+        request,
+        "forum/topic_form.html",
+        {"form": form, "suggested_tags": selectors.suggested_tags()},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def reply(request, topic_id):
+    topic = selectors.topic_for_reader(request.user, topic_id)
+    if not permissions.can_reply(request.user, topic):
+        raise PermissionDenied
+    form = PostForm(request.POST, topic=topic)
+    if form.is_valid():
+        try:
+            post = services.post_create(
+                actor=request.user,
+                topic=topic,
+                raw=form.cleaned_data["raw"],
+                reply_to=form.cleaned_data["reply_to"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            return redirect(post.get_absolute_url() + f"#post-{post.number}")
+    # Show the topic again with the composer holding every character typed.
+    posts = selectors.topic_posts(
+        user=request.user, topic=topic, page_number=request.GET.get("page", 1)
+    )
+    context = {
+        "topic": topic,
+        "posts": posts,
+        "can": _topic_abilities(request.user, topic),
+        "reply_form": form,
+    }
+    return render(request, "forum/topic.html", context, status=400)
+
+
+@login_required
+def post_edit(request, post_id):
+    post = selectors.post_for_writer(request.user, post_id)
+    if not permissions.can_edit_post(request.user, post):
+        raise PermissionDenied
+    topic = post.topic
+    edit_title = post.is_first and permissions.can_edit_topic(request.user, topic)
+    if request.method == "POST":
+        form = PostForm(request.POST, topic=topic, with_title=edit_title)
+        if form.is_valid():
+            try:
+                if edit_title:
+                    services.topic_edit(
+                        actor=request.user,
+                        topic=topic,
+                        title=form.cleaned_data["title"],
+                    )
+                services.post_edit(
+                    actor=request.user, post=post, raw=form.cleaned_data["raw"]
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                return redirect(post.get_absolute_url() + f"#post-{post.number}")
+        status = 400
+    else:
+        form = PostForm(
+            initial={"raw": post.raw, "title": topic.title},
+            topic=topic,
+            with_title=edit_title,
+        )
+        status = 200
+    return render(
+        request, "forum/post_form.html", {"form": form, "post": post}, status=status
+    )
+
+
+@require_GET
+def post_history(request, post_id):
+    post = selectors.post_for_writer(request.user, post_id)
+    if post.is_deleted and not permissions.can_see_deleted_posts(
+        request.user, post.topic
+    ):
+        raise Http404
+    revisions = post.revisions.select_related("editor").order_by("-number")
+    versions = [
+        {
+            "number": revision.number,
+            "html": render_markdown(revision.raw),
+            "revision": revision,
+        }
+        for revision in revisions
+    ]
+    return render(
+        request,
+        "forum/post_history.html",
+        {"post": post, "topic": post.topic, "versions": versions},
+    )
+
+
+# Actions on posts ---------------------------------------------------------------
+
+
+def _post_action(request, post_id, action):
+    """Run `action(post)` for a POST, answering htmx with the post fragment."""
+    post = selectors.post_for_writer(request.user, post_id)
+    try:
+        action(post)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    if _is_htmx(request):
+        fresh = selectors.post_in_topic(request.user, post.topic, post.number)
+        topic = selectors.topic_for_reader(request.user, post.topic_id)
+        return TemplateResponse(
+            request,
+            "forum/_post.html",
+            {
+                "post": fresh,
+                "topic": topic,
+                "can": _topic_abilities(request.user, topic),
+            },
+        )
+    return redirect(post.topic.get_post_url(post.number) + f"#post-{post.number}")
+
+
+@login_required
+@require_POST
+def post_like(request, post_id):
+    return _post_action(
+        request,
+        post_id,
+        lambda post: services.like_toggle(actor=request.user, post=post),
+    )
+
+
+@login_required
+@require_POST
+def post_bookmark(request, post_id):
+    return _post_action(
+        request,
+        post_id,
+        lambda post: services.bookmark_toggle(actor=request.user, post=post),
+    )
+
+
+@login_required
+@require_POST
+def post_delete(request, post_id):
+    post = selectors.post_for_writer(request.user, post_id)
+    services.post_delete(actor=request.user, post=post)
+    if post.is_first:
+        messages.success(request, _("The topic was deleted."))
+        return redirect(post.topic.category.get_absolute_url())
+    messages.success(request, _("The post was deleted."))
+    return redirect(post.topic.get_absolute_url())
+
+
+@login_required
+@require_POST
+def post_restore(request, post_id):
+    return _post_action(
+        request,
+        post_id,
+        lambda post: services.post_restore(actor=request.user, post=post),
+    )
+
+
+@login_required
+@require_POST
+def post_solve(request, post_id):
+    post = selectors.post_for_writer(request.user, post_id)
+    if request.POST.get("undo"):
+        services.solution_clear(actor=request.user, topic=post.topic)
+    else:
+        services.solution_accept(actor=request.user, post=post)
+    return redirect(post.topic.get_absolute_url())
+
+
+@login_required
+@require_POST
+def topic_state(request, topic_id):
+    topic = selectors.topic_for_reader(request.user, topic_id)
+    if not permissions.can_change_topic_state(request.user, topic):
+        raise PermissionDenied
+    form = TopicStateForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Unknown topic state."))
+    services.topic_set_state(actor=request.user, topic=topic, **form.changes())
+    messages.success(request, _("The topic was updated."))
+    return redirect(topic.get_absolute_url())
+
+
+# Composer helpers ---------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def preview(request):
+    return render(
+        request,
+        "forum/_preview.html",
+        {
+            "html": render_markdown(
+                request.POST.get("raw", "")[: services.POST_MAX_LENGTH]
+            )
+        },
+    )
+
+
+@login_required
+@require_POST
+def draft_save(request):
+    topic = None
+    if topic_id := request.POST.get("topic"):
+        topic = selectors.topic_for_reader(request.user, int(topic_id))
+    data = {}
+    for field in ("category", "tags", "language", "reply_to"):
+        if request.POST.get(field):
+            data[field] = request.POST[field]
+    services.draft_save(
+        actor=request.user,
+        topic=topic,
+        title=request.POST.get("title", ""),
+        raw=request.POST.get("raw", ""),
+        data=data,
+    )
+    return render(request, "forum/_draft_saved.html")
+
+
+@login_required
+@require_GET
+def mention_search(request):
+    users = selectors.mention_candidates(request.user, request.GET.get("q", ""))
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "username": user.get_username(),
+                    "name": getattr(getattr(user, "profile", None), "name", "")
+                    or user.get_full_name(),
+                }
+                for user in users
+            ]
+        }
+    )
+
+
+@login_required
+@require_GET
+def bookmarks(request):
+    return render(
+        request,
+        "forum/bookmarks.html",
+        {"page": selectors.bookmarks_for(request.user, request.GET.get("page"))},
+    )
+
+
+@login_required
+@require_POST
+def upload(request):
+    """Store an attachment; answers JSON with the Markdown to insert."""
+    file = request.FILES.get("upload")
+    if file is None:
+        return JsonResponse({"error": _("Choose a file to attach.")}, status=400)
+    try:
+        stored = uploads.upload_create(actor=request.user, file=file)
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    return JsonResponse(
+        {
+            "markdown": uploads.markdown_for(stored),
+            "url": stored.file.url,
+            "name": stored.original_name,
+        }
+    )
