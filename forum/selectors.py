@@ -42,7 +42,6 @@ def _topics(user):
             "category__parent",
             "author__profile",
             "last_poster__profile",
-            "solution",
         )
         .prefetch_related("tags")
     )
@@ -185,9 +184,9 @@ def topic_for_reader(user, topic_id: int) -> Topic:
 def _posts(user, topic: Topic):
     posts = (
         Post.objects.filter(topic=topic)
-        .select_related(
-            "author", "author__profile", "reply_to", "reply_to__author__profile"
-        )
+        .select_related("author__profile", "reply_to__author__profile")
+        # "In reply to" needs the replied-to post's number and author, not its text.
+        .defer("reply_to__raw", "reply_to__cooked")
         .order_by("number")
     )
     if not permissions.can_see_deleted_posts(user, topic):

@@ -13,7 +13,7 @@ from anyascii import anyascii
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
+from django.db.models import F, Max, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.text import slugify
@@ -341,7 +341,11 @@ def _count_visibility_change(post: Post, *, sign: int, now=None):
     The first post carries its topic with it; a deleted topic's posts count in
     no category and no tag.
     """
-    topic = post.topic
+    # Fresh counts under a lock: the objects handed in may be stale.
+    topic = Topic.objects.select_for_update().get(pk=post.topic_id)
+    post.like_count = Post.objects.filter(pk=post.pk).values_list(
+        "like_count", flat=True
+    )[0]
     if post.is_first:
         Topic.objects.filter(pk=topic.pk).update(deleted_at=now if sign < 0 else None)
         Category.objects.filter(pk=topic.category_id).update(
@@ -366,23 +370,24 @@ def _count_visibility_change(post: Post, *, sign: int, now=None):
 
 def _refresh_topic_activity(topic_id: int):
     """Last post, last poster and participants from the visible posts."""
-    recent = list(
-        Post.objects.filter(topic_id=topic_id, deleted_at__isnull=True)
-        .order_by("-number")
-        .values_list("pk", "author_id", "created_at")[:200]
+    visible = Post.objects.filter(topic_id=topic_id, deleted_at__isnull=True)
+    last = (
+        visible.order_by("-number").values_list("pk", "author_id", "created_at").first()
     )
-    if not recent:
+    if last is None:
         return
-    participants = []
-    for _pk, author_id, _created in recent:
-        if author_id is not None and author_id not in participants:
-            participants.append(author_id)
-    last_pk, last_author, last_created = recent[0]
+    participants = list(
+        visible.filter(author__isnull=False)
+        .values("author_id")
+        .annotate(latest=Max("number"))
+        .order_by("-latest")
+        .values_list("author_id", flat=True)[:PARTICIPANTS_SHOWN]
+    )
     Topic.objects.filter(pk=topic_id).update(
-        last_post_id=last_pk,
-        last_poster_id=last_author,
-        bumped_at=last_created,
-        participant_ids=participants[:PARTICIPANTS_SHOWN],
+        last_post_id=last[0],
+        last_poster_id=last[1],
+        bumped_at=last[2],
+        participant_ids=participants,
     )
 
 

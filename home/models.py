@@ -19,9 +19,12 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from forum import selectors as forum_selectors
+
 from .blocks import AgendaBlock, BodyBlock, MaterialsBlock, OrganisersBlock
 
 NEWS_PER_PAGE = 10
+HOME_TOPICS = 5
 
 
 @register_snippet
@@ -90,6 +93,9 @@ class HomePage(Page):
             .filter(locale_id=self.locale_id)
             .order_by("-date", "-pk")[:3]
         )
+        context["latest_topics"] = forum_selectors.topic_list(
+            user=request.user, per_page=HOME_TOPICS
+        ).page.object_list
         return context
 
     max_count_per_parent = 1

@@ -150,8 +150,8 @@ def test_repair_restores_every_counter(forum, member, member2, member3):
         f"topic.view_count: {topics} fixed",
         f"category.topic_count: {categories} fixed",
         f"category.post_count: {categories} fixed",
-        f"category.last_post: {with_posts} fixed",
         f"tag.topic_count: {tags} fixed",
+        f"category.last_post: {with_posts} fixed",
         f"topic.participant_ids: {topics} fixed",
     ]
 

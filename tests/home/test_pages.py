@@ -168,3 +168,13 @@ def test_every_locale_exists(db):
     assert sorted(Locale.objects.values_list("language_code", flat=True)) == sorted(
         LANGUAGES
     )
+
+
+def test_home_page_shows_the_latest_forum_topics_a_reader_may_see(client, demo):
+    from forum.models import Topic
+
+    public = Topic.objects.get(title="Subtitles on every video: worth the effort?")
+    members_only = Topic.objects.get(category__visibility="members")
+    body = client.get("/en/").content.decode()
+    assert public.title in body
+    assert members_only.title not in body
