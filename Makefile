@@ -33,6 +33,7 @@ assets: $(VENDOR)
 run: $(STAMP) translations assets
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
+	$(PY) manage.py search_index --rebuild
 	@echo "Serving on http://$(HOST):$(PORT)/"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -35,6 +35,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("forum/", include("forum.urls")),
     path("search/", search_views.search, name="search"),
+    path("search/suggest/", search_views.suggest, name="search_suggest"),
+    path("search/opensearch.xml", search_views.opensearch, name="opensearch"),
     path(
         "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
         wagtail_views.authenticate_with_password,

@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from search import services as search
+
 from . import permissions
 from .markdown import existing_usernames, mentioned_usernames, render
 from .models import (
@@ -142,6 +144,7 @@ def topic_create(
     Category.objects.filter(pk=category.pk).update(topic_count=F("topic_count") + 1)
     _add_post(actor=actor, topic=topic, raw=raw, now=now)
     draft_discard(actor=actor, topic=None)
+    search.index_topic_later(topic.pk)
     topic.refresh_from_db()
     return topic
 
@@ -169,6 +172,7 @@ def topic_edit(
     topic.save(update_fields=["title", "slug", "category"])
     if tags is not None:
         _set_tags(topic, clean_tags(tags))
+    search.index_topic_later(topic.pk)
     return topic
 
 
@@ -192,6 +196,7 @@ def topic_set_state(
         if value is not None:
             setattr(topic, field, value)
     topic.save(update_fields=["is_pinned", "is_closed", "is_archived", "is_visible"])
+    search.index_topic_later(topic.pk)
     return topic
 
 
@@ -240,6 +245,7 @@ def post_create(*, actor, topic: Topic, raw: str, reply_to: Post | None = None) 
         )
     post = _add_post(actor=actor, topic=topic, raw=raw, reply_to=reply_to)
     draft_discard(actor=actor, topic=topic)
+    _index_post_later(post)
     return post
 
 
@@ -312,6 +318,7 @@ def post_edit(*, actor, post: Post, raw: str) -> Post:
     post.save(update_fields=["raw", "cooked", "edited_at", "edit_count"])
     post.refresh_from_db(fields=["edit_count"])
     _record_mentions(post, usernames.values())
+    _index_post_later(post)
     return post
 
 
@@ -366,6 +373,10 @@ def _count_visibility_change(post: Post, *, sign: int, now=None):
             Topic.objects.filter(pk=topic.pk).update(solution=None)
         _refresh_topic_activity(topic.pk)
     _refresh_category_last_post(topic.category_id)
+    if post.is_first:
+        search.index_topic_later(topic.pk)
+    else:
+        _index_post_later(post)
 
 
 def _refresh_topic_activity(topic_id: int):
@@ -422,6 +433,7 @@ def like_toggle(*, actor, post: Post) -> bool:
     Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + delta)
     Topic.objects.filter(pk=post.topic_id).update(like_count=F("like_count") + delta)
     post.like_count += delta
+    _index_post_later(post)
     return not deleted
 
 
@@ -439,6 +451,7 @@ def solution_accept(*, actor, post: Post) -> Topic:
     _require(permissions.can_accept_solution(actor, post))
     Topic.objects.filter(pk=post.topic_id).update(solution=post)
     post.topic.solution = post
+    search.index_topic_later(post.topic_id)
     return post.topic
 
 
@@ -449,7 +462,16 @@ def solution_clear(*, actor, topic: Topic) -> Topic:
     _require(permissions.can_accept_solution(actor, topic.solution))
     Topic.objects.filter(pk=topic.pk).update(solution=None)
     topic.solution = None
+    search.index_topic_later(topic.pk)
     return topic
+
+
+def _index_post_later(post: Post):
+    """A reply is searched as a post; the first post is searched as its topic."""
+    if post.number == 1:
+        search.index_later("topic", post.topic_id)
+    else:
+        search.index_later("post", post.pk)
 
 
 # Reading ------------------------------------------------------------------------

@@ -1,24 +1,264 @@
-"""The public search page.
+"""The public search: pages, materials, topics, posts and comments.
 
-Until the search app's own index lands (pages, topics, posts and comments with a
-query language), this searches published CMS pages in the reader's language with
-Wagtail's database backend.
+The query language is parsed by search.query; what the reader may see decides
+the visibility filter; when Elasticsearch does not answer, the database
+backend does, and the page says so.
 """
 
-from django.core.paginator import Paginator
+import dataclasses
+import datetime
+import logging
+from math import ceil
+
+from django.http import HttpResponse
 from django.shortcuts import render
-from wagtail.models import Locale, Page
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
+from forum.models import Category
+from forum.permissions import is_member
+
+from .backend import fallback_backend, get_backend
+from .backends.base import VISIBILITY_MEMBERS, VISIBILITY_PUBLIC, SearchUnavailable
+from .query import ParsedQuery, parse
+
+logger = logging.getLogger(__name__)
+
+MAX_QUERY_LENGTH = 500
 RESULTS_PER_PAGE = 10
-MAX_QUERY_LENGTH = 200
+MAX_PAGE = 100
+
+TYPE_LABELS = {
+    "news": gettext_lazy("News"),
+    "seminar": gettext_lazy("Seminar"),
+    "material": gettext_lazy("Material"),
+    "topic": gettext_lazy("Topic"),
+    "post": gettext_lazy("Post"),
+    "comment": gettext_lazy("Comment"),
+}
+LANGUAGE_LABELS = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
 
-def search(request):
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    results = None
-    if query:
-        pages = Page.objects.live().public().filter(locale=Locale.get_active())
-        results = Paginator(pages.search(query), RESULTS_PER_PAGE).get_page(
-            request.GET.get("page")
+def visibilities_for(user) -> tuple[str, ...]:
+    if is_member(user):
+        return (VISIBILITY_PUBLIC, VISIBILITY_MEMBERS)
+    return (VISIBILITY_PUBLIC,)
+
+
+def unparse(query: ParsedQuery) -> str:
+    """The query string for a ParsedQuery: how chips and facets build their links."""
+    parts = list(query.terms)
+    parts += [f'"{phrase}"' for phrase in query.phrases]
+    parts += [f'-"{word}"' if " " in word else f"-{word}" for word in query.excluded]
+    if query.in_title:
+        parts.append("in:title")
+    if query.username:
+        parts.append(f"@{query.username}")
+    if query.category:
+        parts.append(f"#{query.category}")
+    if query.tags:
+        parts.append("tags:" + ",".join(query.tags))
+    if query.types:
+        parts.append("type:" + "|".join(query.types))
+    if query.language:
+        parts.append(f"lang:{query.language}")
+    if query.before:
+        parts.append(f"before:{query.before:%Y-%m-%d}")
+    if query.after:
+        parts.append(f"after:{query.after:%Y-%m-%d}")
+    if query.status:
+        parts.append(f"status:{query.status}")
+    if query.order != "relevance":
+        parts.append(f"order:{query.order}")
+    return " ".join(parts)
+
+
+def _link(query: ParsedQuery, **changes) -> str:
+    changed = dataclasses.replace(query, errors=[], **changes)
+    return reverse("search") + "?" + urlencode({"q": unparse(changed)})
+
+
+def _chips(query: ParsedQuery, categories: dict[str, str]) -> list[dict]:
+    """Each active filter with a link that removes it."""
+    chips = []
+    if query.in_title:
+        chips.append((_("In titles only"), _link(query, in_title=False)))
+    if query.username:
+        chips.append((f"@{query.username}", _link(query, username=None)))
+    if query.category:
+        chips.append(
+            (
+                f"#{categories.get(query.category, query.category)}",
+                _link(query, category=None),
+            )
         )
-    return render(request, "search/search.html", {"query": query, "results": results})
+    for tag in query.tags:
+        chips.append(
+            (f"🏷 {tag}", _link(query, tags=[t for t in query.tags if t != tag]))
+        )
+    for kind in query.types:
+        rest = [k for k in query.types if k != kind]
+        chips.append((str(TYPE_LABELS[kind]), _link(query, types=rest)))
+    if query.language:
+        chips.append((LANGUAGE_LABELS[query.language], _link(query, language=None)))
+    if query.after:
+        chips.append(
+            (_("after %(date)s") % {"date": query.after}, _link(query, after=None))
+        )
+    if query.before:
+        chips.append(
+            (_("before %(date)s") % {"date": query.before}, _link(query, before=None))
+        )
+    if query.status:
+        chips.append(
+            (
+                _("status: %(status)s") % {"status": query.status},
+                _link(query, status=None),
+            )
+        )
+    if query.order != "relevance":
+        chips.append(
+            (
+                _("order: %(order)s") % {"order": query.order},
+                _link(query, order="relevance"),
+            )
+        )
+    return [{"label": label, "remove_url": url} for label, url in chips]
+
+
+def _facets(query: ParsedQuery, results, categories: dict[str, str]) -> list[dict]:
+    """Facet groups with a link that adds each value as a filter."""
+    groups = []
+    for name, title in (
+        ("type", _("Type")),
+        ("category", _("Category")),
+        ("language", _("Language")),
+        ("year", _("Year")),
+    ):
+        values = []
+        for facet in results.facets.get(name, []):
+            if name == "type" and facet.value in TYPE_LABELS:
+                label, url = TYPE_LABELS[facet.value], _link(query, types=[facet.value])
+            elif name == "category":
+                label = categories.get(facet.value, facet.value)
+                url = _link(query, category=facet.value)
+            elif name == "language" and facet.value in LANGUAGE_LABELS:
+                label, url = (
+                    LANGUAGE_LABELS[facet.value],
+                    _link(query, language=facet.value),
+                )
+            elif name == "year" and facet.value.isdigit():
+                year = int(facet.value)
+                label = facet.value
+                url = _link(
+                    query,
+                    after=datetime.date(year, 1, 1),
+                    before=datetime.date(year + 1, 1, 1),
+                )
+            else:
+                continue
+            values.append({"label": label, "count": facet.count, "url": url})
+        if values:
+            groups.append({"name": name, "title": title, "values": values})
+    return groups
+
+
+def _label(hits):
+    """Type labels, and forum links under the reader's language prefix."""
+    language = get_language()
+    for hit in hits:
+        hit.type_label = TYPE_LABELS.get(hit.kind, hit.kind)
+        if hit.url.startswith("/forum/"):
+            hit.url = f"/{language}{hit.url}"
+    return hits
+
+
+def run_search(query: ParsedQuery, user, page: int):
+    """Results and, when the main backend failed, a notice about the fallback."""
+    visibilities = visibilities_for(user)
+    try:
+        return get_backend().search(
+            query, visibilities=visibilities, page=page, per_page=RESULTS_PER_PAGE
+        ), None
+    except SearchUnavailable as error:
+        logger.warning("search backend unavailable, using the database: %s", error)
+        results = fallback_backend().search(
+            query, visibilities=visibilities, page=page, per_page=RESULTS_PER_PAGE
+        )
+        return results, _(
+            "The main search service is not answering right now. These results "
+            "come from the backup search and may be less complete."
+        )
+
+
+@require_GET
+def search(request):
+    raw = request.GET.get("q", "")[:MAX_QUERY_LENGTH].strip()
+    query = parse(raw)
+    try:
+        page = min(max(int(request.GET.get("page", 1)), 1), MAX_PAGE)
+    except ValueError:
+        page = 1
+    categories = {c.slug: c.name for c in Category.objects.all()}
+    results, notice = (None, None)
+    if not query.is_empty:
+        results, notice = run_search(query, request.user, page)
+    context = {
+        "query": raw,
+        "parsed": query,
+        "results": results,
+        "notice": notice,
+        "chips": _chips(query, categories),
+        "facets": _facets(query, results, categories) if results else [],
+        "page": page,
+    }
+    if results is not None:
+        _label(results.hits)
+        pages = ceil(results.total / RESULTS_PER_PAGE)
+        base = reverse("search") + "?" + urlencode({"q": raw})
+        context |= {
+            "pages": pages,
+            "first_number": (page - 1) * RESULTS_PER_PAGE + 1,
+            "previous_url": f"{base}&page={page - 1}" if page > 1 else None,
+            "next_url": f"{base}&page={page + 1}"
+            if page < min(pages, MAX_PAGE)
+            else None,
+            "suggestion_url": (
+                reverse("search") + "?" + urlencode({"q": results.suggestion})
+                if results.suggestion
+                else None
+            ),
+        }
+    return render(request, "search/search.html", context)
+
+
+@require_GET
+def suggest(request):
+    """Titles while typing (htmx): a short list of links."""
+    prefix = request.GET.get("q", "")[:100]
+    try:
+        hits = get_backend().suggest_titles(
+            prefix, visibilities=visibilities_for(request.user)
+        )
+    except SearchUnavailable:
+        hits = fallback_backend().suggest_titles(
+            prefix, visibilities=visibilities_for(request.user)
+        )
+    html = render_to_string("search/_suggestions.html", {"hits": _label(hits)}, request)
+    return HttpResponse(html)
+
+
+@require_GET
+def opensearch(request):
+    """Lets browsers add the site as a search engine."""
+    origin = request.build_absolute_uri("/").rstrip("/")
+    return render(
+        request,
+        "search/opensearch.xml",
+        {"origin": origin, "search_url": origin + reverse("search")},
+        content_type="application/opensearchdescription+xml",
+    )

@@ -16,6 +16,8 @@ from django.core.management import call_command
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
+pytest_plugins = ["tests.forum_fixtures"]
+
 
 def service_missing(name: str, where: str, error: Exception):
     message = (

@@ -207,12 +207,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "home.tasks.publish_scheduled_pages",
         "schedule": 60.0,
     },
+    "repair-search-index": {
+        "task": "search.tasks.repair_index",
+        "schedule": 60.0 * 60,
+    },
 }
 
 # Search: "database" is the embedded default; "elasticsearch" needs ELASTICSEARCH_URL.
 SEARCH_BACKEND = env("SEARCH_BACKEND", "database")
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
 ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", "forum")
+# The 9.x client's "compatible-with=9" media types; only the tests' in-memory
+# stand-in (osmem-server) needs them off.
+ELASTICSEARCH_COMPAT_HEADERS = True
+# Refresh after every write so searches see it at once: tests only.
+ELASTICSEARCH_REFRESH = False
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "forum@localhost")

@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, env_bool
 
 SECRET_KEY = "test-only-key"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
@@ -31,7 +31,8 @@ CELERY_BROKER_URL = REDIS_URL
 # Tests stay independent of each other: a per-process cache, not the shared Redis.
 # Redis itself is exercised by the tests that need it (health, a real worker).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-CELERY_TASK_ALWAYS_EAGER = True
+# Eager by default; the worker a test starts runs with CELERY_EAGER=false.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -41,3 +42,8 @@ ACCOUNT_EMAIL_VERIFICATION = "optional"
 # Uploads go to a directory of this test process's own, removed with the system's
 # temporary files.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="forum-test-media-"))
+
+# Elasticsearch in tests is osmem-server, which answers the 9.x client's
+# "compatible-with=9" media types with HTTP 406 (docs/search.md).
+ELASTICSEARCH_COMPAT_HEADERS = False
+ELASTICSEARCH_REFRESH = True

@@ -1,0 +1,286 @@
+"""Rows to search documents, with everything a result needs flattened in.
+
+`document_for(kind, pk)` re-reads one row and answers None when it must not be
+searchable (deleted, unpublished, unlisted, hidden): the indexing task then
+removes it. `documents(kind)` streams every document of a kind for a rebuild.
+The Elasticsearch backend maps the same SearchDocument onto its own Document
+classes (search/backends/elasticsearch.py).
+"""
+
+import io
+import logging
+import re
+from collections.abc import Iterator
+from datetime import datetime, time
+
+from django.utils import timezone
+from django.utils.html import strip_tags
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+from wagtail.documents import get_document_model
+
+from forum.models import Category, Post, Topic
+from home.models import NewsPage, SeminarPage
+
+from .backends.base import VISIBILITY_MEMBERS, VISIBILITY_PUBLIC, SearchDocument
+from .language import detect_language
+
+logger = logging.getLogger(__name__)
+
+LANGUAGE_PREFIX = re.compile(r"^/(kk|ru|en)/")
+PDF_MAX_PAGES = 200
+BODY_MAX_CHARS = 100_000
+
+
+def _visibility(category: Category) -> str:
+    public = category.is_public and (
+        category.parent is None or category.parent.is_public
+    )
+    return VISIBILITY_PUBLIC if public else VISIBILITY_MEMBERS
+
+
+def _status(topic: Topic) -> str:
+    if topic.solution_id:
+        return "solved"
+    return "closed" if topic.is_closed or topic.is_archived else "open"
+
+
+def _neutral(url: str) -> str:
+    """A forum URL without its language prefix; the search page adds the reader's."""
+    return LANGUAGE_PREFIX.sub("/", url, count=1)
+
+
+def _text(html: str) -> str:
+    return " ".join(strip_tags(html).split())
+
+
+# Forum ---------------------------------------------------------------------------
+
+_TOPICS = Topic.objects.select_related("category", "category__parent", "author")
+_POSTS = Post.objects.select_related(
+    "topic", "topic__category", "topic__category__parent", "author"
+)
+
+
+def _topic_searchable(topic: Topic) -> bool:
+    return topic.deleted_at is None and topic.is_visible
+
+
+def topic_document(
+    topic: Topic, first_post: Post | None = None
+) -> SearchDocument | None:
+    if not _topic_searchable(topic):
+        return None
+    if first_post is None:
+        first_post = topic.posts.filter(number=1).first()
+    return SearchDocument(
+        kind="topic",
+        pk=topic.pk,
+        title=topic.title,
+        body=_text(first_post.cooked) if first_post else "",
+        url=_neutral(topic.get_absolute_url()),
+        language=topic.language,
+        visibility=_visibility(topic.category),
+        created_at=topic.created_at,
+        updated_at=topic.bumped_at,
+        author=topic.author.get_username() if topic.author else "",
+        category=topic.category.slug,
+        category_name=topic.category.name_en,
+        tags=[tag.name for tag in topic.tags.all()],
+        likes=topic.like_count,
+        status=_status(topic),
+        topic_title=topic.title,
+    )
+
+
+def post_document(post: Post) -> SearchDocument | None:
+    topic = post.topic
+    if post.number == 1 or post.deleted_at is not None or not _topic_searchable(topic):
+        return None  # the first post is searched as its topic
+    body = _text(post.cooked)
+    return SearchDocument(
+        kind="post",
+        pk=post.pk,
+        title=topic.title,
+        body=body,
+        url=_neutral(topic.get_post_url(post.number)),
+        language=detect_language(body, default=topic.language),
+        visibility=_visibility(topic.category),
+        created_at=post.created_at,
+        updated_at=post.edited_at or post.created_at,
+        author=post.author.get_username() if post.author else "",
+        category=topic.category.slug,
+        category_name=topic.category.name_en,
+        tags=[tag.name for tag in topic.tags.all()],
+        likes=post.like_count,
+        is_answer=topic.solution_id == post.pk,
+        status=_status(topic),
+        topic_title=topic.title,
+    )
+
+
+# CMS pages and materials ---------------------------------------------------------
+
+
+def _page_searchable(page) -> bool:
+    return page.live and not page.get_view_restrictions().exists()
+
+
+def _midnight(day) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _stream_text(stream) -> str:
+    return _text(str(stream)) if stream else ""
+
+
+def page_document(page) -> SearchDocument | None:
+    page = page.specific
+    if not _page_searchable(page):
+        return None
+    if isinstance(page, NewsPage):
+        kind, body = "news", f"{page.summary} {_stream_text(page.body)}"
+        created = _midnight(page.date)
+        tags = [tag.slug for tag in page.tags.all()]
+    elif isinstance(page, SeminarPage):
+        kind, tags = "seminar", []
+        body = " ".join(
+            [
+                page.summary,
+                page.venue,
+                page.city,
+                _stream_text(page.description),
+                _stream_text(page.agenda),
+                _stream_text(page.outcomes),
+            ]
+        )
+        created = _midnight(page.start_date)
+    else:
+        return None
+    return SearchDocument(
+        kind=kind,
+        pk=page.pk,
+        title=page.title,
+        body=body[:BODY_MAX_CHARS],
+        url=page.url or "",
+        language=page.locale.language_code,
+        visibility=VISIBILITY_PUBLIC,
+        created_at=created,
+        updated_at=page.last_published_at,
+        tags=tags,
+    )
+
+
+def pdf_text(document) -> str:
+    """The text of an uploaded PDF, or "" when it has none or cannot be read."""
+    if document.file_extension.lower() != "pdf":
+        return ""
+    try:
+        with document.open_file() as handle:
+            reader = PdfReader(io.BytesIO(handle.read()))
+            pages = reader.pages[:PDF_MAX_PAGES]
+            return " ".join((page.extract_text() or "") for page in pages)[
+                :BODY_MAX_CHARS
+            ]
+    except (PdfReadError, OSError, ValueError) as error:
+        logger.warning("cannot read PDF %s: %s", document.pk, error)
+        return ""
+
+
+def _material_blocks(document_id: int):
+    """Every (seminar, block value) that offers this document as a material."""
+    for seminar in SeminarPage.objects.live().select_related("locale"):
+        for block in seminar.materials:
+            if (
+                block.block_type == "document"
+                and block.value["document"].pk == document_id
+            ):
+                yield seminar, block.value
+
+
+def material_document(document) -> SearchDocument | None:
+    uses = list(_material_blocks(document.pk))
+    if not uses:
+        return None  # only files offered on a published seminar are searchable
+    descriptions = " ".join(
+        f"{value['title']} {value['description']}" for _seminar, value in uses
+    )
+    text = pdf_text(document)
+    body = f"{descriptions} {text}".strip()
+    seminar = uses[0][0]
+    return SearchDocument(
+        kind="material",
+        pk=document.pk,
+        title=uses[0][1]["title"] or document.title,
+        body=body,
+        url=document.url,
+        language=detect_language(body, default=seminar.locale.language_code),
+        visibility=VISIBILITY_PUBLIC,
+        created_at=document.created_at,
+        updated_at=document.created_at,
+        topic_title=seminar.title,
+    )
+
+
+# One entry point per kind ---------------------------------------------------------
+
+
+def document_for(kind: str, pk: int) -> SearchDocument | None:
+    """The current document for a row, or None if it should not be in the index."""
+    if kind == "topic":
+        row = _TOPICS.filter(pk=pk).first()
+        return topic_document(row) if row else None
+    if kind == "post":
+        row = _POSTS.filter(pk=pk).first()
+        return post_document(row) if row else None
+    if kind in ("news", "seminar"):
+        model = NewsPage if kind == "news" else SeminarPage
+        row = model.objects.filter(pk=pk).select_related("locale").first()
+        return page_document(row) if row else None
+    if kind == "material":
+        row = get_document_model().objects.filter(pk=pk).first()
+        return material_document(row) if row else None
+    raise ValueError(f"unknown search kind {kind!r}")
+
+
+def documents(kind: str) -> Iterator[SearchDocument]:
+    """Every searchable document of a kind, streamed for a rebuild."""
+    if kind == "topic":
+        topics = _TOPICS.filter(
+            deleted_at__isnull=True, is_visible=True
+        ).prefetch_related("tags")
+        firsts = {
+            post.topic_id: post
+            for post in Post.objects.filter(number=1, topic__in=topics).only(
+                "topic_id", "cooked"
+            )
+        }
+        for topic in topics.iterator(chunk_size=2000):
+            if document := topic_document(topic, firsts.get(topic.pk)):
+                yield document
+    elif kind == "post":
+        posts = _POSTS.filter(
+            number__gt=1,
+            deleted_at__isnull=True,
+            topic__deleted_at__isnull=True,
+            topic__is_visible=True,
+        ).prefetch_related("topic__tags")
+        for post in posts.iterator(chunk_size=2000):
+            if document := post_document(post):
+                yield document
+    elif kind in ("news", "seminar"):
+        model = NewsPage if kind == "news" else SeminarPage
+        for page in model.objects.live().select_related("locale"):
+            if document := page_document(page):
+                yield document
+    elif kind == "material":
+        ids = {
+            value["document"].pk
+            for seminar in SeminarPage.objects.live()
+            for block in seminar.materials
+            if block.block_type == "document"
+            for value in [block.value]
+        }
+        for document in get_document_model().objects.filter(pk__in=ids):
+            if found := material_document(document):
+                yield found
