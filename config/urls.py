@@ -34,6 +34,7 @@ if settings.SERVE_MEDIA:
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("forum/", include("forum.urls")),
+    path("comments/", include("home.urls")),
     path("search/", search_views.search, name="search"),
     path("search/suggest/", search_views.suggest, name="search_suggest"),
     path("search/opensearch.xml", search_views.opensearch, name="opensearch"),

@@ -1,5 +1,11 @@
+from urllib.parse import urlsplit
+
 from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.conf import settings
 from django.core.cache import cache
+from django.core.management.color import no_style
+from django.db import connections
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,11 +17,40 @@ def clear_menu_cache(**kwargs):
         cache.set("main-menu-version", 1, None)
 
 
+def sync_site(using="default", apps=global_apps, **kwargs):
+    """Keep django.contrib.sites' Site (SITE_ID) at the site's own address.
+
+    Comments (django-contrib-comments) need the sites framework; once it is
+    installed, django-allauth names the site in its e-mails from that row
+    instead of the request's host, and Django's default row is "example.com".
+    """
+    from django.contrib.sites.models import Site as CurrentSite
+
+    try:
+        # The migrated state's model; `flush` sends the signal without one.
+        Site = apps.get_model("sites", "Site")
+    except LookupError:
+        return
+    host = urlsplit(settings.WAGTAILADMIN_BASE_URL).netloc or "localhost"
+    _site, created = Site.objects.using(using).update_or_create(
+        pk=settings.SITE_ID, defaults={"domain": host, "name": host}
+    )
+    if created:
+        # An explicit primary key leaves the sequence behind, as Django's own
+        # create_default_site() knows; the next Site would collide with it.
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [Site]):
+                cursor.execute(sql)
+    CurrentSite.objects.clear_cache()
+
+
 class HomeConfig(AppConfig):
     name = "home"
     verbose_name = _("Site pages")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
         from wagtail.signals import (
             page_published,
             page_slug_changed,
@@ -30,3 +65,5 @@ class HomeConfig(AppConfig):
             post_page_move,
         ):
             signal.connect(clear_menu_cache, dispatch_uid=f"home-menu-{id(signal)}")
+        # After django.contrib.sites has created its default row.
+        post_migrate.connect(sync_site, sender=self, dispatch_uid="home-sync-site")

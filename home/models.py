@@ -21,6 +21,7 @@ from wagtail.snippets.models import register_snippet
 
 from forum import selectors as forum_selectors
 
+from . import selectors
 from .blocks import AgendaBlock, BodyBlock, MaterialsBlock, OrganisersBlock
 
 NEWS_PER_PAGE = 10
@@ -63,6 +64,21 @@ class Speaker(TranslatableMixin, models.Model):
         return "".join(part[0] for part in self.name.split()[:2]).upper()
 
 
+def comments_context(page, request, context):
+    """What the comments section of a news article or a seminar needs."""
+    from .permissions import can_comment, can_like_comment
+
+    user = request.user
+    threads = selectors.comment_tree(page=page, user=user)
+    for comment in (c for thread in threads for c in (thread.comment, *thread.replies)):
+        comment.can_like = can_like_comment(user, comment)
+    context["comments"] = threads
+    context["mentions"] = selectors.comment_mentions(threads)
+    context["comment_count"] = sum(1 + len(thread.replies) for thread in threads)
+    context["can_comment"] = can_comment(user, page)
+    return context
+
+
 class HomePage(Page):
     """The front page: what the forum is for, featured seminars and the latest news."""
 
@@ -82,17 +98,14 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["featured_seminars"] = [
-            item.seminar
-            for item in self.featured_seminars.select_related("seminar")
-            if item.seminar and item.seminar.live
-        ]
-        context["latest_news"] = (
-            NewsPage.objects.live()
-            .public()
-            .filter(locale_id=self.locale_id)
-            .order_by("-date", "-pk")[:3]
-        )
+        chosen = [item.seminar_id for item in self.featured_seminars.all()]
+        seminars = selectors.with_comment_counts(
+            SeminarPage.objects.live().filter(pk__in=chosen)
+        ).in_bulk()
+        context["featured_seminars"] = [seminars[pk] for pk in chosen if pk in seminars]
+        context["latest_news"] = selectors.with_comment_counts(
+            NewsPage.objects.live().public().filter(locale_id=self.locale_id)
+        ).order_by("-date", "-pk")[:3]
         context["latest_topics"] = forum_selectors.topic_list(
             user=request.user, per_page=HOME_TOPICS
         ).page.object_list
@@ -131,7 +144,9 @@ class SeminarIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        seminars = SeminarPage.objects.child_of(self).live().public()
+        seminars = selectors.with_comment_counts(
+            SeminarPage.objects.child_of(self).live().public()
+        )
         today = timezone.localdate()
         context["upcoming_seminars"] = seminars.filter(end_date__gte=today).order_by(
             "start_date"
@@ -212,6 +227,10 @@ class SeminarPage(Page):
     def speakers(self) -> list[Speaker]:
         return [item.speaker for item in self.seminar_speakers.all()]
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        return comments_context(self, request, context)
+
     parent_page_types = ["home.SeminarIndexPage"]
     subpage_types: list[str] = []
 
@@ -242,7 +261,7 @@ class NewsIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        news = (
+        news = selectors.with_comment_counts(
             NewsPage.objects.child_of(self)
             .live()
             .public()
@@ -301,6 +320,10 @@ class NewsPage(Page):
         index.SearchField("body"),
         index.FilterField("date"),
     ]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        return comments_context(self, request, context)
 
     parent_page_types = ["home.NewsIndexPage"]
     subpage_types: list[str] = []

@@ -1,4 +1,4 @@
-"""Page serving with a translation fallback.
+"""Page serving with a translation fallback, and the comment views of pages.
 
 Wagtail's own `serve` view answers 404 when the requested page has no translation
 in the active language. Readers here often follow a link shared in another
@@ -6,12 +6,20 @@ language, so instead we serve the page from the first locale that has it (the
 default, Kazakh, first) and the template tells them it is not translated yet.
 """
 
+from django.apps import apps
 from django.conf import settings
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+from django_comments.views import comments as comments_views
+from django_comments_xtd.models import XtdComment
 from wagtail import hooks
 from wagtail.models import Locale, Page, Site
 from wagtail.views import serve_chain
+
+from . import permissions, selectors, services
 
 
 def serve(request, path):
@@ -57,3 +65,64 @@ def _route_in_another_locale(request, path):
         except Http404:
             continue
     return None
+
+
+# Comments -----------------------------------------------------------------------
+
+
+def _comment_target(data):
+    """The page a comment form points at, if it is one that takes comments."""
+    try:
+        model = apps.get_model(data.get("content_type", ""))
+    except (LookupError, ValueError):
+        return None
+    object_pk = data.get("object_pk", "")
+    if model not in permissions.COMMENTABLE or not object_pk.isdigit():
+        return None
+    return model.objects.filter(pk=object_pk).first()
+
+
+@require_POST
+def comment_post(request):
+    """django-contrib-comments' post view, behind our permission check.
+
+    A visitor is sent to log in (a form left open past the end of a session
+    lands here); a member posting where comments are not taken gets 403.
+    Everything else (security hash, errors and preview, saving, xtd's
+    follow-up e-mails) is the package's own flow.
+    """
+    page = _comment_target(request.POST)
+    if not request.user.is_authenticated:
+        return redirect_to_login(page.url if page else request.get_full_path())
+    if page is None or not permissions.can_comment(request.user, page):
+        return HttpResponseForbidden()
+    # xtd takes any comment id as the parent and fails with a 500 past the
+    # deepest level: a reply must answer a comment that readers see on this
+    # same page, at a level that still takes replies.
+    reply_to = request.POST.get("reply_to", "0")
+    if reply_to != "0":
+        parent = (
+            selectors.visible_comments(type(page))
+            .filter(pk=reply_to if reply_to.isdigit() else None)
+            .filter(object_pk=str(page.pk))
+            .first()
+        )
+        if parent is None or not parent.allow_thread():
+            return HttpResponseForbidden()
+    return comments_views.post_comment(request)
+
+
+@require_POST
+@login_required
+def comment_like(request, comment_id):
+    comment = get_object_or_404(
+        XtdComment.objects.filter(is_public=True, is_removed=False), pk=comment_id
+    )
+    page = comment.content_object
+    if not (
+        permissions.accepts_comments(page)
+        and permissions.can_like_comment(request.user, comment)
+    ):
+        return HttpResponseForbidden()
+    services.comment_like_toggle(actor=request.user, comment=comment)
+    return redirect(f"{page.get_url(request)}#c{comment.pk}")

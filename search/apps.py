@@ -12,6 +12,21 @@ def _page_kind(page) -> str | None:
     return None
 
 
+def _index_page_comments(page) -> None:
+    """A page's comments follow it in and out of the index."""
+    from django.contrib.contenttypes.models import ContentType
+    from django_comments_xtd.models import XtdComment
+
+    from .services import index_later
+
+    comments = XtdComment.norel_objects.filter(
+        content_type=ContentType.objects.get_for_model(type(page)),
+        object_pk=str(page.pk),
+    )
+    for pk in comments.values_list("pk", flat=True):
+        index_later("comment", pk)
+
+
 def page_changed(sender, instance, **kwargs):
     """Wagtail publishes pages itself, so its signals are where indexing starts."""
     from .services import index_later
@@ -21,6 +36,7 @@ def page_changed(sender, instance, **kwargs):
     if kind is None:
         return
     index_later(kind, page.pk)
+    _index_page_comments(page)
     if kind == "seminar":
         for block in page.materials:
             if block.block_type == "document":
@@ -32,7 +48,7 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
-        from django.db.models.signals import post_delete
+        from django.db.models.signals import post_delete, post_save
         from wagtail.signals import page_published, page_unpublished
 
         page_published.connect(page_changed, dispatch_uid="search-page-published")
@@ -43,6 +59,11 @@ class SearchConfig(AppConfig):
                 sender=f"home.{model}",
                 dispatch_uid=f"search-delete-{model}",
             )
+        comment = "django_comments_xtd.XtdComment"
+        post_save.connect(comment_saved, sender=comment, dispatch_uid="search-comment")
+        post_delete.connect(
+            comment_deleted, sender=comment, dispatch_uid="search-comment-delete"
+        )
 
 
 def page_deleted(sender, instance, **kwargs):
@@ -51,3 +72,32 @@ def page_deleted(sender, instance, **kwargs):
     kind = _page_kind(instance)
     if kind is not None:
         index_later(kind, instance.pk)
+        _index_page_comments(instance)
+
+
+def comment_saved(sender, instance, raw=False, **kwargs):
+    """django-comments-xtd and django-contrib-comments write comments themselves.
+
+    Posting (xtd's comment_was_posted receiver creates the row), editing in the
+    admin, and moderation (hide, remove, approve) all end in a save of the
+    model, so this one hook sees every change, whichever view made it. xtd
+    saves a new comment twice, the first time before it has a thread: that
+    save is skipped. Hiding or removing a comment also hides its replies with a
+    queryset update (no signal), so the whole thread (two levels, a few rows)
+    is indexed again; the task is idempotent.
+    """
+    from django_comments_xtd.models import XtdComment
+
+    from .services import index_later
+
+    if raw or not instance.thread_id:
+        return
+    thread = XtdComment.norel_objects.filter(thread_id=instance.thread_id)
+    for pk in thread.values_list("pk", flat=True):
+        index_later("comment", pk)
+
+
+def comment_deleted(sender, instance, **kwargs):
+    from .services import index_later
+
+    index_later("comment", instance.pk)

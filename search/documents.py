@@ -12,13 +12,18 @@ import logging
 import re
 from collections.abc import Iterator
 from datetime import datetime, time
+from html import unescape
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from wagtail.documents import get_document_model
 
+from forum.markdown import render as render_markdown
 from forum.models import Category, Post, Topic
 from home.models import NewsPage, SeminarPage
 
@@ -222,6 +227,62 @@ def material_document(document) -> SearchDocument | None:
     )
 
 
+# Comments on news and seminars ------------------------------------------------------
+
+COMMENTED_MODELS = (NewsPage, SeminarPage)
+
+
+def _comments():
+    return XtdComment.norel_objects.select_related("user").annotate(
+        like_count=Count("flags", filter=Q(flags__flag=LIKEDIT_FLAG))
+    )
+
+
+def comment_document(comment: XtdComment, page=None) -> SearchDocument | None:
+    """A comment under its page's title; None when hidden, removed or the page is.
+
+    `page` (the comment's page, with its locale) saves a query in a rebuild.
+    """
+    if not comment.is_public or comment.is_removed:
+        return None
+    page = page if page is not None else comment.content_object
+    if not isinstance(page, COMMENTED_MODELS) or not _page_searchable(page):
+        return None
+    # Plain text: the tags go and the entities the renderer escaped come back.
+    body = unescape(_text(render_markdown(comment.comment)))
+    return SearchDocument(
+        kind="comment",
+        pk=comment.pk,
+        title=page.title,
+        body=body,
+        url=f"{page.url or ''}#c{comment.pk}",
+        language=detect_language(body, default=page.locale.language_code),
+        visibility=VISIBILITY_PUBLIC,
+        created_at=comment.submit_date,
+        updated_at=comment.submit_date,
+        author=comment.user.get_username() if comment.user else "",
+        likes=getattr(comment, "like_count", 0),
+        topic_title=page.title,
+    )
+
+
+def _comment_documents() -> Iterator[SearchDocument]:
+    for model in COMMENTED_MODELS:
+        comments = _comments().filter(
+            content_type=ContentType.objects.get_for_model(model),
+            is_public=True,
+            is_removed=False,
+        )
+        pages = {
+            str(page.pk): page
+            for page in model.objects.live().select_related("locale")
+            if _page_searchable(page)
+        }
+        for comment in comments.filter(object_pk__in=pages).iterator(chunk_size=2000):
+            if document := comment_document(comment, pages[comment.object_pk]):
+                yield document
+
+
 # One entry point per kind ---------------------------------------------------------
 
 
@@ -240,6 +301,9 @@ def document_for(kind: str, pk: int) -> SearchDocument | None:
     if kind == "material":
         row = get_document_model().objects.filter(pk=pk).first()
         return material_document(row) if row else None
+    if kind == "comment":
+        row = _comments().filter(pk=pk).first()
+        return comment_document(row) if row else None
     raise ValueError(f"unknown search kind {kind!r}")
 
 
@@ -284,3 +348,5 @@ def documents(kind: str) -> Iterator[SearchDocument]:
         for document in get_document_model().objects.filter(pk__in=ids):
             if found := material_document(document):
                 yield found
+    elif kind == "comment":
+        yield from _comment_documents()

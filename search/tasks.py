@@ -60,8 +60,6 @@ def repair_index():
     fixed = 0
     for backend in services.writers():
         for kind in KINDS:
-            if kind == "comment":
-                continue
             wanted = {doc.pk: doc for doc in documents(kind)}
             held = backend.indexed_keys(kind)
             missing = [doc for pk, doc in wanted.items() if pk not in held]

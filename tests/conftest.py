@@ -77,7 +77,25 @@ def demo(db):
     from home.models import HomePage
 
     if not HomePage.objects.exists():
+        _restore_wagtail_roots()
         call_command("load_demo", stdout=io.StringIO())
+
+
+def _restore_wagtail_roots():
+    """Put back the root page and collection that Wagtail's migrations create.
+
+    A transactional test's flush removes them too, and load_demo builds on both.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Collection, Locale, Page
+
+    # The flush recreated the content types under new ids.
+    ContentType.objects.clear_cache()
+    if Page.get_first_root_node() is None:
+        locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
 
 
 @pytest.fixture(autouse=True)

@@ -55,6 +55,13 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    # Comments on news and seminars. django-comments-xtd extends
+    # django-contrib-comments and must come before it; comments belong to a
+    # django.contrib.sites Site, and xtd's URLs import Django REST framework.
+    "django_comments_xtd",
+    "django_comments",
+    "django.contrib.sites",
+    "rest_framework",
     "allauth",
     "allauth.account",
     "django_celery_beat",
@@ -222,6 +229,29 @@ ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", "forum")
 ELASTICSEARCH_COMPAT_HEADERS = True
 # Refresh after every write so searches see it at once: tests only.
 ELASTICSEARCH_REFRESH = False
+
+# Comments on NewsPage and SeminarPage (django-comments-xtd, docs/architecture.md).
+SITE_ID = 1
+COMMENTS_APP = "django_comments_xtd"
+# Level 0 is a comment on the page, level 1 a reply to it; a reply cannot be
+# replied to (xtd refuses a parent whose level equals this number).
+COMMENTS_XTD_MAX_THREAD_LEVEL = 1
+COMMENTS_XTD_LIST_ORDER = ("thread_id", "order")
+COMMENTS_XTD_FORM_CLASS = "home.forms.CommentForm"
+# Only members post, so there is no address to confirm.
+COMMENTS_XTD_CONFIRM_EMAIL = False
+# Follow-up notifications go through Django's configured e-mail backend in the
+# request, not in a thread of xtd's own that tests and workers cannot see.
+COMMENTS_XTD_THREADED_EMAILS = False
+COMMENTS_XTD_SEND_HTML_EMAIL = False
+COMMENTS_XTD_APP_MODEL_OPTIONS = {
+    "default": {
+        "who_can_post": "users",
+        "allow_flagging": False,
+        "allow_feedback": True,  # "I liked it" flags: one per member and comment
+        "show_feedback": True,
+    }
+}
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "forum@localhost")

@@ -157,7 +157,8 @@
         var text = button.dataset.selection || "";
         if (!text) return;
         var permalink = button.closest(".post").querySelector(".post-date").getAttribute("href");
-        var line = (credit ? credit.textContent.trim() : "@AUTHOR [wrote](URL):")
+        // A <template>'s text lives in its .content fragment, not in the element.
+        var line = (credit ? credit.content.textContent.trim() : "@AUTHOR [wrote](URL):")
           .replace("AUTHOR", button.dataset.author).replace("URL", permalink);
         var quote = "> " + line + "\n" + text.split(/\r?\n/).map(function (l) { return l ? "> " + l : ">"; }).join("\n") + "\n\n";
         if (replyTo) replyTo.value = button.dataset.replyTo;

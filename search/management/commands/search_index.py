@@ -13,8 +13,6 @@ from search.backends.base import KINDS, SearchUnavailable
 from search.documents import documents
 from search.services import writers
 
-INDEXED_KINDS = [kind for kind in KINDS if kind != "comment"]
-
 
 class Progress:
     """A one-line progress display on stderr: count, rate, elapsed time."""
@@ -45,7 +43,7 @@ class Command(BaseCommand):
             raise CommandError("Say --rebuild to rebuild the whole index.")
         for backend in writers():
             progress = Progress(backend.name, stream=self.stderr._out)
-            stream = (doc for kind in INDEXED_KINDS for doc in documents(kind))
+            stream = (doc for kind in KINDS for doc in documents(kind))
             try:
                 total = backend.rebuild(stream, progress=progress)
             except SearchUnavailable as error:

@@ -1,0 +1,90 @@
+"""Reads that pages share: comments under an article or seminar, counts on cards.
+
+Each costs a fixed number of queries: one for a page's whole comment tree, and
+one subquery column for the counts of a whole list of cards.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast, Coalesce
+from django_comments.models import CommentFlag
+from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
+
+from forum.markdown import existing_usernames, mentioned_usernames
+from forum.permissions import is_member
+
+
+@dataclass
+class CommentNode:
+    comment: XtdComment
+    replies: list[XtdComment] = field(default_factory=list)
+
+
+def visible_comments(model) -> QuerySet:
+    """The comments readers see on pages of `model`: public, not removed."""
+    return XtdComment.norel_objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        site_id=settings.SITE_ID,
+        is_public=True,
+        is_removed=False,
+    )
+
+
+def comment_tree(*, page, user) -> list[CommentNode]:
+    """The page's comments, oldest thread first, each with its replies (two levels).
+
+    Each comment carries `like_count` and, for a member, `liked`.
+    """
+    comments = (
+        visible_comments(type(page))
+        .filter(object_pk=str(page.pk))
+        .select_related("user", "user__profile", "content_type")
+        .annotate(
+            like_count=Count("flags", filter=Q(flags__flag=LIKEDIT_FLAG)),
+        )
+        .order_by(*settings.COMMENTS_XTD_LIST_ORDER)
+    )
+    if is_member(user):
+        comments = comments.annotate(
+            liked=Exists(
+                CommentFlag.objects.filter(
+                    comment=OuterRef("pk"), user=user, flag=LIKEDIT_FLAG
+                )
+            )
+        )
+    threads: dict[int, CommentNode] = {}
+    for comment in comments:
+        if comment.level == 0:
+            threads[comment.pk] = CommentNode(comment)
+        elif comment.thread_id in threads:
+            threads[comment.thread_id].replies.append(comment)
+    return list(threads.values())
+
+
+def with_comment_counts(pages: QuerySet) -> QuerySet:
+    """Pages annotated with `comment_count`, in the same single query.
+
+    Comments point at their page by a text `object_pk` (a generic relation), so
+    the count is a correlated subquery on the page's id cast to text.
+    """
+    counts = (
+        visible_comments(pages.model)
+        .filter(object_pk=Cast(OuterRef("pk"), CharField()))
+        .order_by()
+        .values("object_pk")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return pages.annotate(comment_count=Coalesce(Subquery(counts), 0))
+
+
+def comment_mentions(threads: list[CommentNode]) -> dict[str, str]:
+    """Every member @mentioned in these comments, looked up in one query."""
+    names: set[str] = set()
+    for thread in threads:
+        for comment in (thread.comment, *thread.replies):
+            names |= mentioned_usernames(comment.comment)
+    return existing_usernames(names)
