@@ -1,0 +1,187 @@
+"""Browser tests: Debian's Chromium, driven by Playwright, against live_server.
+
+pytest-playwright shares one browser for the session and gives each test a fresh
+context. Playwright's own browser download does not work on CI's closed network,
+so the system Chromium is launched instead; when it is missing or cannot start,
+the tests skip with the reason on a developer's machine and fail when CI=true,
+like every other service (tests/conftest.py).
+
+live_server tests are transactional: the database is flushed after each one, so
+every test asks for `site`, which reloads the demo content when it has gone.
+Tests find things the way a person does, by role, label and text; the markup
+is written so that this works.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, expect
+
+from tests.conftest import service_missing
+
+# Without the background-networking flags Chromium keeps dialling Google's
+# services, and a closed network refuses those connections.
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DEMO_PASSWORD = "demo-forum-2026"  # noqa: S105 - the demo accounts' published password
+PHONE = {"width": 390, "height": 844}
+LANGUAGES = ["kk", "ru", "en"]
+SEMINAR_PATH = "/{lang}/seminars/strategic-digital-communications-astana/"
+NEWS_PATH = "/{lang}/news/press-services-seminar-astana/"
+# Demo threads (forum/demo.py) the tests use.
+METRICS_TOPIC = "Which metrics do you report to leadership every week?"
+SUBTITLES_TOPIC = "Subtitles on every video: worth the effort?"
+MEMBERS_ONLY_TOPIC = "Түнгі ақпараттық шабуыл: алғашқы 60 минут"
+
+# Web-first assertions retry; ten seconds is ample on a loaded two-core machine.
+expect.set_options(timeout=10_000)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _allow_orm_beside_playwright():
+    """Playwright's sync API runs an event loop in the test's thread, and Django
+    refuses ORM calls from a thread with a running loop. These tests only touch
+    the ORM between browser calls, never concurrently with them. Set from the
+    first browser test to the end of the session (the test database is dropped
+    while Playwright's loop may still run), not at import: a session without
+    browser tests never sees it, and `check --deploy` rightly refuses it.
+    """
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def chromium_path() -> str:
+    return (
+        os.environ.get("CHROMIUM_PATH")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+        or "/usr/bin/chromium"
+    )
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch the system Chromium (`--browser-channel` does not find it)."""
+    executable = chromium_path()
+    if not os.access(executable, os.X_OK):
+        service_missing(
+            "Chromium", executable, FileNotFoundError("no Chromium executable")
+        )
+    return {
+        **browser_type_launch_args,
+        "executable_path": executable,
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser(launch_browser, browser_type_launch_args):
+    """pytest-playwright's shared browser; a failed launch is a missing service."""
+    try:
+        browser = launch_browser()
+    except PlaywrightError as error:
+        service_missing("Chromium", browser_type_launch_args["executable_path"], error)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def context(context):
+    """Fail in seconds, not Playwright's default half-minute, when a step hangs."""
+    context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture
+def site(live_server, demo) -> str:
+    """The live server's URL, with the demo content in place."""
+    return live_server.url
+
+
+@pytest.fixture
+def login(site):
+    """Log `page` in as `username` through the real log-in form."""
+
+    def log_in(page: Page, username: str) -> None:
+        page.goto(f"{site}/en/accounts/login/")
+        page.get_by_label("Login").fill(username)
+        page.get_by_label("Password").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        account = page.get_by_role("navigation", name="Account")
+        expect(account.get_by_role("link", name=username)).to_be_visible()
+
+    return log_in
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(pytestconfig) -> Path:
+    """test-results/screenshots (git-ignored), emptied once per browser session."""
+    path = pytestconfig.rootpath / "test-results" / "screenshots"
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
+
+
+@pytest.fixture
+def screenshot(screenshot_dir):
+    def take(page: Page, name: str) -> None:
+        page.screenshot(path=screenshot_dir / f"{name}.png", full_page=True)
+
+    return take
+
+
+def topic_path(title: str, lang: str) -> str:
+    """A demo topic's URL under the `lang` prefix."""
+    from forum.models import Topic
+
+    topic = Topic.objects.get(title=title)
+    with translation.override(lang):
+        return reverse("forum:topic", args=[topic.slug, topic.pk])
+
+
+def assert_fits_the_screen(page: Page) -> None:
+    """Nothing pushes the page wider than the viewport (no sideways scrolling)."""
+    widths = page.evaluate(
+        "({scroll: document.documentElement.scrollWidth, view: window.innerWidth})"
+    )
+    assert widths["scroll"] <= widths["view"], f"{page.url} overflows: {widths}"
+
+
+def select_text(page: Page, container, text: str) -> None:
+    """Select `text` inside `container` (a Locator) as a mouse drag would."""
+    container.evaluate(
+        """(element, text) => {
+            const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const start = node.textContent.indexOf(text);
+                if (start === -1) continue;
+                const range = document.createRange();
+                range.setStart(node, start);
+                range.setEnd(node, start + text.length);
+                const selection = document.getSelection();
+                selection.removeAllRanges();
+                selection.addRange(range);
+                return;
+            }
+            throw new Error("text not found: " + text);
+        }""",
+        text,
+    )

@@ -1,0 +1,69 @@
+"""On a 390×844 phone the navigation, search and composer work, and no page is
+wider than the screen."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import (
+    METRICS_TOPIC,
+    PHONE,
+    assert_fits_the_screen,
+    topic_path,
+)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def phone(new_context):
+    return new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+
+
+def test_a_visitor_on_a_phone_navigates_and_searches(site, phone, screenshot):
+    phone.goto(site + "/en/")
+    assert_fits_the_screen(phone)
+    screenshot(phone, "phone-home-en")
+
+    phone.get_by_role("navigation", name="Main").get_by_role("link", name="Forum").tap()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Latest topics")
+    assert_fits_the_screen(phone)
+    screenshot(phone, "phone-forum-latest-en")
+
+    phone.get_by_role("link", name=METRICS_TOPIC).tap()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(METRICS_TOPIC)
+    assert_fits_the_screen(phone)
+    screenshot(phone, "phone-topic-en")
+
+    search = phone.get_by_role("search").get_by_role("searchbox", name="Search")
+    search.fill("subtitles")
+    search.press("Enter")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Search")
+    results = phone.get_by_role("main").get_by_role("heading", level=2)
+    # The topic, and daniyar's post in it, both match.
+    expect(
+        results.get_by_role("link", name="Subtitles on every video: worth the effort?")
+    ).to_have_count(2)
+    assert_fits_the_screen(phone)
+    screenshot(phone, "phone-search-results-en")
+
+
+def test_a_member_on_a_phone_writes_with_the_composer(site, phone, login, screenshot):
+    login(phone, "aigerim")
+    phone.goto(site + "/en/forum/new-topic/")
+    assert_fits_the_screen(phone)
+    screenshot(phone, "phone-composer-en")
+
+    phone.goto(site + topic_path(METRICS_TOPIC, "en"))
+    reply_box = phone.get_by_label("Your reply")
+    reply_box.tap()
+    reply_box.press_sequentially("Posted from a **phone**.", delay=5)
+    expect(phone.get_by_role("region", name="Preview").locator("strong")).to_have_text(
+        "phone"
+    )
+    assert_fits_the_screen(phone)
+    phone.get_by_role("button", name="Post reply").tap()
+
+    posts = phone.get_by_role("article", name=METRICS_TOPIC).get_by_role("article")
+    expect(posts.last).to_contain_text("Posted from a phone.")
+    assert_fits_the_screen(phone)
+    screenshot(phone, "phone-topic-en-after-reply")

@@ -1,0 +1,99 @@
+"""A visitor, not logged in: language, seminar materials, search, members-only."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import (
+    MEMBERS_ONLY_TOPIC,
+    METRICS_TOPIC,
+    SEMINAR_PATH,
+    topic_path,
+)
+
+pytestmark = pytest.mark.browser
+
+SEMINAR_TITLES = {
+    "en": "Strategic digital communications for press services of government bodies",
+    "ru": (
+        "Стратегические цифровые коммуникации для пресс-служб государственных органов"
+    ),
+}
+
+
+def test_the_root_opens_the_browsers_language_or_kazakh(site, new_context):
+    russian = new_context(extra_http_headers={"Accept-Language": "ru-RU,ru;q=0.9"})
+    page = russian.new_page()
+    page.goto(site + "/")
+    expect(page).to_have_url(f"{site}/ru/")
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Форум стратегических цифровых коммуникаций"
+    )
+
+    german = new_context(extra_http_headers={"Accept-Language": "de-DE,de;q=0.9"})
+    page = german.new_page()
+    page.goto(site + "/")
+    expect(page).to_have_url(f"{site}/kk/")
+    expect(page.locator("html")).to_have_attribute("lang", "kk")
+
+
+def test_a_visitor_downloads_a_material_and_reads_the_seminar_in_russian(
+    site, page, screenshot
+):
+    page.goto(site + SEMINAR_PATH.format(lang="en"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(SEMINAR_TITLES["en"])
+    materials = page.get_by_role("region", name="Materials")
+
+    with page.expect_download() as download_info:
+        materials.get_by_role(
+            "link", name="Strategic Social Media Engagement Workbook"
+        ).click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    with open(download.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+
+    page.get_by_role("navigation", name="Language").get_by_role(
+        "link", name="Русский"
+    ).click()
+    expect(page).to_have_url(site + SEMINAR_PATH.format(lang="ru"))
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(page.get_by_role("heading", level=1)).to_have_text(SEMINAR_TITLES["ru"])
+    expect(
+        page.get_by_role("navigation", name="Язык").get_by_role("link", name="Русский")
+    ).to_have_attribute("aria-current", "true")
+    screenshot(page, "seminar-ru-after-switch")
+
+
+def test_a_visitor_searches_with_a_filter_and_opens_a_result(site, page, screenshot):
+    page.goto(site + "/en/search/")
+    page.get_by_label("Search pages, materials, topics and posts").fill(
+        "metrics type:topic"
+    )
+    page.get_by_label("Search pages, materials, topics and posts").press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/en/search/\?q=metrics"))
+    expect(page.get_by_role("list", name="Active filters")).to_contain_text("Topic")
+    results = (
+        page.get_by_role("main")
+        .get_by_role("list")
+        .filter(has=page.get_by_role("heading", level=2))
+    )
+    # Only topics: the seminar and its workbook also mention metrics.
+    expect(results.get_by_role("listitem")).to_have_count(1)
+    screenshot(page, "search-results-en-filtered")
+
+    results.get_by_role("link", name=METRICS_TOPIC).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(METRICS_TOPIC)
+
+
+def test_a_visitor_is_refused_a_members_only_topic(site, page):
+    path = topic_path(MEMBERS_ONLY_TOPIC, "en")
+
+    response = page.goto(site + path)
+
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    expect(page.get_by_text("алғашқы 60 минут")).to_have_count(0)
