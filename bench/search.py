@@ -557,7 +557,9 @@ def _ms(value) -> str:
     return "–" if value is None else f"{value:,.0f}"
 
 
-def report(args, *, sizes, indexing, queries_rows, lags, load, osmem, seed_seconds):
+def report(
+    args, *, sizes, indexing, queries_rows, lags, loads, osmem, seed_seconds, seconds
+):
     import django
     import elasticsearch
     from django.db import connection
@@ -566,11 +568,14 @@ def report(args, *, sizes, indexing, queries_rows, lags, load, osmem, seed_secon
     lines = [
         "# Search benchmark",
         "",
-        f"- Run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python "
+        f"- Run: {datetime.now(UTC) - timedelta(seconds=seconds):%Y-%m-%d %H:%M} "
+        f"UTC, Python "
         f"{platform.python_version()}, Django {django.get_version()}, "
         f"PostgreSQL {version // 10000}.{version % 10000}, "
         f"osmem-server {osmem}, elasticsearch-py {elasticsearch.__versionstr__}, "
-        f"{os.cpu_count()} CPUs, load average {load:.1f} when the run began",
+        f"{os.cpu_count()} CPUs; load average "
+        + ", ".join(f"{value:.1f} as {part} began" for part, value in loads.items())
+        + f"; the run took {seconds / 60:.0f} min",
         f"- Data: {sizes['topics']:,} topics, {sizes['posts']:,} posts, "
         f"{sizes['members']:,} members (seed {args.seed}); demo pages: "
         f"{sizes['news']} news, {sizes['seminars']} seminars (kk, ru, en)",
@@ -679,7 +684,8 @@ def main():
         info(f"Seeded in {seed_seconds:.1f} s.")
     load_demo_pages()
     sizes = dataset()
-    load = os.getloadavg()[0]
+    # Other work on the machine shows in every figure: the report says how much.
+    loads = {"indexing": os.getloadavg()[0]}
 
     info("Bulk indexing:")
     indexing = [read_documents(), index_database()]
@@ -690,9 +696,11 @@ def main():
         from search.backends.database import DatabaseBackend
 
         info("Query latency:")
+        loads["searches"] = os.getloadavg()[0]
         queries_rows = measure_queries([DatabaseBackend(), elastic], args)
 
         info("Indexing lag:")
+        loads["lag"] = os.getloadavg()[0]
         lags = [
             measure_lag(
                 args, worker_backend="database", search_backend=DatabaseBackend()
@@ -720,15 +728,15 @@ def main():
         indexing=indexing,
         queries_rows=queries_rows,
         lags=lags,
-        load=load,
+        loads=loads,
         osmem=osmem,
         seed_seconds=seed_seconds,
+        seconds=time.perf_counter() - started,
     )
     print(text)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(text, encoding="utf-8")
-    elapsed = time.perf_counter() - started
-    info(f"Written to {RESULTS.relative_to(ROOT)}; the run took {elapsed:.0f} s.")
+    info(f"Written to {RESULTS.relative_to(ROOT)}.")
 
 
 if __name__ == "__main__":
