@@ -206,6 +206,9 @@ def index_database() -> dict:
         cursor.execute("VACUUM ANALYZE search_searchentry")
     result["analyze_seconds"] = time.perf_counter() - started
     result["held"], result["estimate"] = held, estimate
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_total_relation_size('search_searchentry')")
+        result["bytes"] = cursor.fetchone()[0]
     return result
 
 
@@ -252,11 +255,25 @@ def es_backend(url: str):
     return ElasticsearchBackend(client, prefix=ES_PREFIX, refresh=False)
 
 
-def index_elasticsearch(backend) -> dict:
-    return timed_rebuild(
+def index_elasticsearch(backend, server) -> dict:
+    result = timed_rebuild(
         "elasticsearch (osmem)",
         lambda stream, progress: backend.rebuild(stream, progress=progress),
     )
+    result["rss"] = resident_bytes(server.pid)
+    return result
+
+
+def resident_bytes(pid: int) -> int | None:
+    """A process's resident memory (Linux), or None where /proc cannot say."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return None
 
 
 # 2. Query latency ----------------------------------------------------------------
@@ -615,8 +632,16 @@ def report(
     lines.append(
         planner_note(database["held"], database["estimate"], database["documents"])
         + f" `VACUUM ANALYZE search_searchentry` after it took "
-        f"{database['analyze_seconds']:.1f} s (not counted above)."
+        f"{database['analyze_seconds']:.1f} s (not counted above). The search "
+        f"table then took {database['bytes'] / 2**20:,.0f} MB, indexes and "
+        "TOAST included."
     )
+    elastic = next(row for row in indexing if "rss" in row)
+    if elastic["rss"]:
+        lines.append(
+            f"osmem-server held {elastic['rss'] / 2**30:.1f} GB of memory after "
+            "indexing."
+        )
     lines += [
         "",
         "## Query latency",
@@ -692,7 +717,7 @@ def main():
     server = start_osmem()
     try:
         elastic = es_backend(server.url)
-        indexing.append(index_elasticsearch(elastic))
+        indexing.append(index_elasticsearch(elastic, server))
         from search.backends.database import DatabaseBackend
 
         info("Query latency:")

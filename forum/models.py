@@ -142,8 +142,10 @@ class Tag(models.Model):
 
 class TopicQuerySet(models.QuerySet):
     def listed(self):
-        """Topics that appear in lists: not deleted, not unlisted."""
-        return self.filter(deleted_at__isnull=True, is_visible=True)
+        """Topics that appear in lists: not deleted, not unlisted, approved."""
+        return self.filter(
+            deleted_at__isnull=True, is_visible=True, awaiting_approval=False
+        )
 
 
 class Topic(models.Model):
@@ -188,6 +190,9 @@ class Topic(models.Model):
     is_closed = models.BooleanField(_("closed"), default=False)
     is_archived = models.BooleanField(_("archived"), default=False)
     is_visible = models.BooleanField(_("listed"), default=True)
+    # A topic whose first post waits for a moderator: only its author and
+    # moderators see it, and it counts nowhere until it is approved.
+    awaiting_approval = models.BooleanField(default=False, db_default=False)
     solution = models.ForeignKey(
         "Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -202,12 +207,16 @@ class Topic(models.Model):
             models.Index(
                 fields=["-is_pinned", "-bumped_at"],
                 name="topic_latest",
-                condition=Q(deleted_at__isnull=True, is_visible=True),
+                condition=Q(
+                    deleted_at__isnull=True, is_visible=True, awaiting_approval=False
+                ),
             ),
             models.Index(
                 fields=["category", "-is_pinned", "-bumped_at"],
                 name="topic_category_latest",
-                condition=Q(deleted_at__isnull=True, is_visible=True),
+                condition=Q(
+                    deleted_at__isnull=True, is_visible=True, awaiting_approval=False
+                ),
             ),
             models.Index(fields=["-created_at"], name="topic_created"),
             models.Index(fields=["-like_count", "-post_count"], name="topic_top"),
@@ -262,6 +271,12 @@ class Post(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Held for a moderator (a new member's first posts): readers other than the
+    # author and moderators do not see it, and it counts nowhere until approved.
+    awaiting_approval = models.BooleanField(default=False, db_default=False)
+    # Hidden by flags or by a moderator: it keeps its place and its counts, but
+    # only the author and moderators can read it until a moderator decides.
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("post")
@@ -287,6 +302,10 @@ class Post(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
 
 class PostRevision(models.Model):
@@ -447,6 +466,21 @@ class Upload(models.Model):
         return self.original_name
 
 
+class TrustLevel(models.IntegerChoices):
+    """Discourse's levels: what a member may do grows with their activity."""
+
+    NEW = 0, _("new")
+    BASIC = 1, _("basic")
+    MEMBER = 2, _("member")
+    REGULAR = 3, _("regular")
+
+
+class DigestFrequency(models.TextChoices):
+    NEVER = "never", _("never")
+    DAILY = "daily", _("daily")
+    WEEKLY = "weekly", _("weekly")
+
+
 def avatar_path(instance, filename):
     return f"forum/avatars/{instance.user_id}/{secrets.token_hex(6)}.png"
 
@@ -465,6 +499,35 @@ class Profile(models.Model):
     avatar = models.ImageField(_("avatar"), upload_to=avatar_path, blank=True)
     bio = models.TextField(_("short bio"), max_length=1000, blank=True)
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
+
+    # Community standing (forum/trust.py): computed by a periodic task from
+    # activity, unless staff lock it.
+    trust_level = models.PositiveSmallIntegerField(
+        _("trust level"), choices=TrustLevel, default=TrustLevel.NEW
+    )
+    trust_level_locked = models.BooleanField(
+        _("trust level locked"),
+        default=False,
+        help_text=_("Keep this level: the periodic recalculation leaves it alone."),
+    )
+
+    # E-mail preferences (forum/emails.py).
+    language = models.CharField(
+        _("language of e-mails"),
+        max_length=2,
+        choices=LANGUAGE_CHOICES,
+        default=settings.LANGUAGE_CODE[:2],
+    )
+    email_notifications = models.BooleanField(
+        _("e-mail me about notifications I have not read on the site"), default=True
+    )
+    digest = models.CharField(
+        _("digest"),
+        max_length=10,
+        choices=DigestFrequency,
+        default=DigestFrequency.WEEKLY,
+    )
+    last_digest_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("profile")
@@ -551,3 +614,366 @@ class ForumSettings(BaseGenericSetting):
             return True
         domain = email.rsplit("@", 1)[-1].lower()
         return any(domain == d or domain.endswith("." + d) for d in self.domains)
+
+
+# Notifications ------------------------------------------------------------------
+
+
+class NotificationLevel(models.IntegerChoices):
+    """How closely a member follows a topic or a category, as in Discourse.
+
+    Watching: every new post (in a category: every new topic) notifies.
+    Tracking: replies, quotes and mentions notify, and unread counts show.
+    Normal: only replies to you, quotes and mentions notify.
+    Muted: nothing notifies.
+    """
+
+    MUTED = 0, _("Muted")
+    NORMAL = 1, _("Normal")
+    TRACKING = 2, _("Tracking")
+    WATCHING = 3, _("Watching")
+
+
+class TopicWatch(models.Model):
+    """A member's level for one topic; without a row the category's level holds."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_watches"
+    )
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="watches")
+    level = models.PositiveSmallIntegerField(choices=NotificationLevel)
+    # Whether the member chose it (True) or posting set it (False): posting
+    # never overrides a level the member chose.
+    chosen = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], name="topic_watch_once")
+        ]
+        indexes = [models.Index(fields=["topic", "level"], name="topic_watch_level")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.get_level_display()} topic {self.topic_id}"
+
+
+class CategoryWatch(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="category_watches",
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="watches"
+    )
+    level = models.PositiveSmallIntegerField(choices=NotificationLevel)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "category"], name="category_watch_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["category", "level"], name="category_watch_level")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.get_level_display()} category {self.category_id}"
+
+
+class Notification(models.Model):
+    """Something a member should know about, shown under the bell.
+
+    The text is rendered when it is shown, in the reader's language, from the
+    kind and the rows it points at; `data` keeps what those rows cannot say
+    (the likers of a grouped like, a moderator's outcome and reason).
+    """
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("reply")
+        QUOTE = "quote", _("quote")
+        MENTION = "mention", _("mention")
+        POSTED = "posted", _("new post in a watched topic")
+        NEW_TOPIC = "new_topic", _("new topic in a watched category")
+        LIKE = "like", _("like")
+        SOLUTION = "solution", _("accepted answer")
+        MODERATION = "moderation", _("moderation outcome")
+        COMMENT_REPLY = "comment_reply", _("reply to a comment")
+        COMMENT_LIKE = "comment_like", _("comment like")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=Kind)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    comment = models.ForeignKey(
+        "django_comments_xtd.XtdComment",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notification_user"),
+            models.Index(
+                fields=["user"],
+                name="notification_unread",
+                condition=Q(read_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} for {self.user_id}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class EmailDelivery(models.Model):
+    """One e-mail the site has sent or is sending, keyed so that it goes once.
+
+    The key names what the e-mail is about ("notification:42",
+    "digest:daily:2026-11-26:7"); a retried task finds the row and stops.
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.key
+
+
+# Moderation ---------------------------------------------------------------------
+
+
+class ReviewItem(models.Model):
+    """A post or a comment waiting for a moderator, and what they decided.
+
+    One pending item per post or comment at a time; flags attach to it.
+    """
+
+    class Reason(models.TextChoices):
+        FLAGGED = "flagged", _("flagged")
+        HELD = "held", _("awaiting approval")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        HIDDEN = "hidden", _("hidden")
+        DELETED = "deleted", _("deleted")
+
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="reviews"
+    )
+    comment = models.ForeignKey(
+        "django_comments_xtd.XtdComment",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    reason = models.CharField(max_length=10, choices=Reason)
+    status = models.CharField(
+        max_length=10, choices=Status, default=Status.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(post__isnull=False, comment__isnull=True)
+                | Q(post__isnull=True, comment__isnull=False),
+                name="review_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["post"],
+                condition=Q(status="pending"),
+                name="review_pending_post_once",
+            ),
+            models.UniqueConstraint(
+                fields=["comment"],
+                condition=Q(status="pending"),
+                name="review_pending_comment_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reason} {self.post_id or self.comment_id}: {self.status}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
+class Flag(models.Model):
+    """A member's report of a post or a comment."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam")
+        OFF_TOPIC = "off_topic", _("Off-topic")
+        INAPPROPRIATE = "inappropriate", _("Inappropriate")
+        OTHER = "other", _("Something else")
+
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    comment = models.ForeignKey(
+        "django_comments_xtd.XtdComment",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags_given"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason)
+    note = models.TextField(_("note"), blank=True, max_length=1000)
+    review = models.ForeignKey(
+        ReviewItem, null=True, on_delete=models.SET_NULL, related_name="flags"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(post__isnull=False, comment__isnull=True)
+                | Q(post__isnull=True, comment__isnull=False),
+                name="flag_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["post", "user"],
+                condition=Q(post__isnull=False),
+                name="flag_post_once",
+            ),
+            models.UniqueConstraint(
+                fields=["comment", "user"],
+                condition=Q(comment__isnull=False),
+                name="flag_comment_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} flagged {self.post_id or self.comment_id}"
+
+
+class SuspensionQuerySet(models.QuerySet):
+    def active(self, now=None):
+        now = now or timezone.now()
+        return self.filter(lifted_at__isnull=True, starts_at__lte=now, ends_at__gt=now)
+
+
+class Suspension(models.Model):
+    """A member who may read but not write until `ends_at`."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suspensions"
+    )
+    reason = models.TextField(_("reason"))
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField(_("until"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = SuspensionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("suspension")
+        verbose_name_plural = _("suspensions")
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["user", "-ends_at"], name="suspension_user")]
+
+    def __str__(self):
+        return f"{self.user_id} until {self.ends_at:%Y-%m-%d}"
+
+
+class AuditEntry(models.Model):
+    """Who did what, when and why: every moderator and staff action.
+
+    Written by the services that act (forum/audit.py), never edited: the
+    Wagtail admin lists and searches it read-only.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=40, db_index=True)
+    target_type = models.CharField(_("target type"), max_length=40)
+    target_id = models.CharField(_("target id"), max_length=40, blank=True)
+    target_label = models.CharField(_("target"), max_length=255, blank=True)
+    reason = models.TextField(_("why"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_label}"
+
+
+class UserVisit(models.Model):
+    """One row per member and day they used the site: "days visited" for trust."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="visits"
+    )
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="visit_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} on {self.day}"

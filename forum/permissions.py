@@ -3,18 +3,49 @@
 Roles: a visitor (anonymous) reads public categories; a member (signed-in,
 active) also reads members-only categories and writes; a moderator moderates
 the categories they are named for, or every category as a member of the
-"Moderators" group; staff may do everything.
+"Moderators" group; staff may do everything. A suspended member still reads
+but writes nothing (`can_write`), and what a member may put in a post grows
+with their trust level (forum/trust.py).
 """
 
 from django.db.models import Q
 
-from .models import Category, Post, Topic
+from .models import Category, Post, Suspension, Topic, TrustLevel
 
 MODERATORS_GROUP = "Moderators"
 
 
 def is_member(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
+
+
+def is_suspended(user) -> bool:
+    if not is_member(user):
+        return False
+    cached = getattr(user, "_forum_suspended", None)
+    if cached is None:
+        cached = Suspension.objects.active().filter(user=user).exists()
+        user._forum_suspended = cached
+    return cached
+
+
+def can_write(user) -> bool:
+    """Every write starts here: a signed-in, active member who is not suspended."""
+    return is_member(user) and not is_suspended(user)
+
+
+def trust_level(user) -> int:
+    """The member's trust level; staff and moderators count as regulars."""
+    if not is_member(user):
+        return TrustLevel.NEW
+    if is_global_moderator(user):
+        return TrustLevel.REGULAR
+    cached = getattr(user, "_forum_trust_level", None)
+    if cached is None:
+        profile = getattr(user, "profile", None)
+        cached = profile.trust_level if profile is not None else TrustLevel.NEW
+        user._forum_trust_level = cached
+    return cached
 
 
 def is_global_moderator(user) -> bool:
@@ -77,7 +108,21 @@ def can_see_topic(user, topic: Topic) -> bool:
         return False
     if topic.is_deleted:
         return can_moderate(user, topic.category)
+    if topic.awaiting_approval:
+        return (is_member(user) and topic.author_id == user.pk) or can_moderate(
+            user, topic.category
+        )
     return True
+
+
+def can_read_post(user, post: Post) -> bool:
+    """Whether the reader sees the post's text: held and hidden posts are kept
+    from everyone but their author and moderators."""
+    if not (post.awaiting_approval or post.is_hidden):
+        return True
+    return (is_member(user) and post.author_id == user.pk) or can_moderate(
+        user, post.topic.category
+    )
 
 
 def can_see_deleted_posts(user, topic: Topic) -> bool:
@@ -85,11 +130,11 @@ def can_see_deleted_posts(user, topic: Topic) -> bool:
 
 
 def can_create_topic(user, category: Category) -> bool:
-    return is_member(user) and can_see_category(user, category)
+    return can_write(user) and can_see_category(user, category)
 
 
 def can_reply(user, topic: Topic) -> bool:
-    if not (is_member(user) and can_see_topic(user, topic)):
+    if not (can_write(user) and can_see_topic(user, topic)):
         return False
     if topic.is_archived or topic.is_deleted:
         return False
@@ -98,7 +143,7 @@ def can_reply(user, topic: Topic) -> bool:
 
 def can_edit_post(user, post: Post) -> bool:
     topic = post.topic
-    if not (is_member(user) and can_see_topic(user, topic)):
+    if not (can_write(user) and can_see_topic(user, topic)):
         return False
     if can_moderate(user, topic.category):
         return True
@@ -111,7 +156,7 @@ def can_delete_post(user, post: Post) -> bool:
 
 def can_restore_post(user, post: Post) -> bool:
     topic = post.topic
-    if not post.is_deleted or not is_member(user) or not can_see_topic(user, topic):
+    if not post.is_deleted or not can_write(user) or not can_see_topic(user, topic):
         return False
     if can_moderate(user, topic.category):
         return True
@@ -127,7 +172,7 @@ def can_restore_post(user, post: Post) -> bool:
 
 def can_like(user, post: Post) -> bool:
     return (
-        is_member(user)
+        can_write(user)
         and post.author_id != user.pk
         and not post.is_deleted
         and can_see_topic(user, post.topic)
@@ -136,12 +181,12 @@ def can_like(user, post: Post) -> bool:
 
 
 def can_bookmark(user, post: Post) -> bool:
-    return is_member(user) and not post.is_deleted and can_see_topic(user, post.topic)
+    return can_write(user) and not post.is_deleted and can_see_topic(user, post.topic)
 
 
 def can_accept_solution(user, post: Post) -> bool:
     topic = post.topic
-    if post.is_first or post.is_deleted or not is_member(user):
+    if post.is_first or post.is_deleted or not can_write(user):
         return False
     if not can_see_topic(user, topic) or topic.is_archived:
         return False
@@ -155,7 +200,7 @@ def can_change_topic_state(user, topic: Topic) -> bool:
 
 def can_edit_topic(user, topic: Topic) -> bool:
     """Title, category and tags: the author while open, or a moderator."""
-    if not is_member(user) or not can_see_topic(user, topic):
+    if not can_write(user) or not can_see_topic(user, topic):
         return False
     if can_moderate(user, topic.category):
         return True
@@ -163,14 +208,66 @@ def can_edit_topic(user, topic: Topic) -> bool:
 
 
 def can_upload(user) -> bool:
-    return is_member(user)
+    """Uploads need trust level 1 (basic): new members link to nothing yet."""
+    return can_write(user) and trust_level(user) >= TrustLevel.BASIC
 
 
 def can_invite(user) -> bool:
     """Staff send invitations."""
-    return is_member(user) and user.is_staff
+    return can_write(user) and user.is_staff
 
 
 def can_edit_profile(actor, user) -> bool:
     """Members edit their own profile."""
-    return is_member(actor) and actor.pk == user.pk
+    return can_write(actor) and actor.pk == user.pk
+
+
+# Moderation ---------------------------------------------------------------------
+
+
+def can_flag(user, post: Post) -> bool:
+    return (
+        can_write(user)
+        and post.author_id != user.pk
+        and not post.is_deleted
+        and can_see_topic(user, post.topic)
+        and can_read_post(user, post)
+    )
+
+
+def can_flag_comment(user, comment) -> bool:
+    return (
+        can_write(user)
+        and comment.user_id != user.pk
+        and comment.is_public
+        and not comment.is_removed
+    )
+
+
+def can_review(user) -> bool:
+    """Opens the review queue: global moderators and category moderators."""
+    return can_write(user) and (
+        is_global_moderator(user) or bool(moderated_category_ids(user))
+    )
+
+
+def can_review_post(user, post: Post) -> bool:
+    return can_write(user) and can_moderate(user, post.topic.category)
+
+
+def can_review_comment(user, comment) -> bool:
+    """Comments belong to CMS pages, which no category covers."""
+    return can_write(user) and is_global_moderator(user)
+
+
+def can_suspend(actor, user) -> bool:
+    return (
+        can_write(actor)
+        and is_global_moderator(actor)
+        and actor.pk != user.pk
+        and not user.is_staff
+    )
+
+
+def can_lock_trust_level(actor) -> bool:
+    return can_write(actor) and actor.is_staff

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from search import services as search
 
-from . import permissions
+from . import notifications, permissions, trust
 from .markdown import existing_usernames, mentioned_usernames, render
 from .models import (
     Bookmark,
@@ -130,6 +130,7 @@ def topic_create(
 ) -> Topic:
     _require(permissions.can_create_topic(actor, category))
     title, raw, tag_names = clean_title(title), clean_raw(raw), clean_tags(tags)
+    trust.check_post(actor, raw)
     now = timezone.now()
     topic = Topic.objects.create(
         category=category,
@@ -142,8 +143,9 @@ def topic_create(
     )
     _set_tags(topic, tag_names)
     Category.objects.filter(pk=category.pk).update(topic_count=F("topic_count") + 1)
-    _add_post(actor=actor, topic=topic, raw=raw, now=now)
+    post = _add_post(actor=actor, topic=topic, raw=raw, now=now)
     draft_discard(actor=actor, topic=None)
+    notifications.post_created(post)
     search.index_topic_later(topic.pk)
     topic.refresh_from_db()
     return topic
@@ -239,12 +241,14 @@ def _move_counts(topic: Topic, old: Category, new: Category):
 def post_create(*, actor, topic: Topic, raw: str, reply_to: Post | None = None) -> Post:
     _require(permissions.can_reply(actor, topic))
     raw = clean_raw(raw)
+    trust.check_post(actor, raw)
     if reply_to is not None and (reply_to.topic_id != topic.pk or reply_to.is_deleted):
         raise ValidationError(
             {"reply_to": _("You can only reply to a post in this topic.")}
         )
     post = _add_post(actor=actor, topic=topic, raw=raw, reply_to=reply_to)
     draft_discard(actor=actor, topic=topic)
+    notifications.post_created(post)
     _index_post_later(post)
     return post
 
@@ -278,6 +282,7 @@ def _add_post(*, actor, topic: Topic, raw: str, reply_to=None, now=None) -> Post
     )
     _record_mentions(post, usernames.values())
     topic_mark_read(user=actor, topic=topic, post_number=number)
+    notifications.track_after_posting(user=actor, topic=topic)
     return post
 
 
@@ -307,6 +312,7 @@ def _save_revision(post: Post, *, editor, title: str = "") -> PostRevision:
 def post_edit(*, actor, post: Post, raw: str) -> Post:
     _require(permissions.can_edit_post(actor, post))
     raw = clean_raw(raw)
+    trust.check_post(actor, raw)
     if raw == post.raw:
         return post
     _save_revision(post, editor=actor)
@@ -318,6 +324,7 @@ def post_edit(*, actor, post: Post, raw: str) -> Post:
     post.save(update_fields=["raw", "cooked", "edited_at", "edit_count"])
     post.refresh_from_db(fields=["edit_count"])
     _record_mentions(post, usernames.values())
+    notifications.post_edited(post)
     _index_post_later(post)
     return post
 
@@ -433,6 +440,7 @@ def like_toggle(*, actor, post: Post) -> bool:
     Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + delta)
     Topic.objects.filter(pk=post.topic_id).update(like_count=F("like_count") + delta)
     post.like_count += delta
+    notifications.post_like_changed(post=post, actor=actor, liked=not deleted)
     _index_post_later(post)
     return not deleted
 
@@ -451,6 +459,7 @@ def solution_accept(*, actor, post: Post) -> Topic:
     _require(permissions.can_accept_solution(actor, post))
     Topic.objects.filter(pk=post.topic_id).update(solution=post)
     post.topic.solution = post
+    notifications.solution_accepted(post=post, actor=actor)
     search.index_topic_later(post.topic_id)
     return post.topic
 
@@ -508,7 +517,7 @@ def topic_record_view(*, topic: Topic, viewer: str) -> bool:
 def draft_save(
     *, actor, topic: Topic | None, title: str = "", raw: str = "", data=None
 ) -> Draft:
-    _require(permissions.is_member(actor))
+    _require(permissions.can_write(actor))
     if topic is not None:
         _require(permissions.can_see_topic(actor, topic))
     draft, _created = Draft.objects.update_or_create(

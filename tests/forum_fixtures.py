@@ -6,21 +6,25 @@ import pytest
 from django.contrib.auth.models import Group
 
 from forum import services
-from forum.models import Category
+from forum.models import Category, Profile, TrustLevel
 
 _numbers = itertools.count(1)
 
 
 @pytest.fixture
 def make_user(db, django_user_model):
-    def make(username=None, **fields):
+    def make(username=None, trust_level=TrustLevel.BASIC, **fields):
+        """A member at trust level 1 unless told otherwise: level 0's first posts
+        wait for a moderator, which only the tests about that want."""
         username = username or f"member{next(_numbers)}"
-        return django_user_model.objects.create_user(
+        user = django_user_model.objects.create_user(
             username=username,
             email=f"{username}@example.kz",
             password="pw-12345678",
             **fields,
         )
+        Profile.objects.create(user=user, trust_level=trust_level)
+        return user
 
     return make
 

@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
 from forum import permissions, selectors, services
-from forum.models import Category, Topic
+from forum.models import Category, Profile, Topic, TrustLevel
 from forum.uploads import upload_create
 
 _numbers = itertools.count(1)
@@ -113,6 +113,7 @@ class Forum:
                 is_staff=role == "staff",
                 is_active=role != "inactive",
             )
+            Profile.objects.create(user=user, trust_level=TrustLevel.BASIC)
             if role == "category_moderator":
                 self.public.moderators.add(user)
                 self.members_only.moderators.add(user)

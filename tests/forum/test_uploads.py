@@ -28,10 +28,8 @@ REFUSED = "This kind of file cannot be attached"
 
 
 @pytest.fixture
-def uploader(db, django_user_model):
-    return django_user_model.objects.create_user(
-        username="upload_saltanat", email="saltanat@example.kz", password="pw-12345678"
-    )
+def uploader(make_user):
+    return make_user("upload_saltanat")
 
 
 def image_bytes(fmt="PNG", size=(40, 30), colour=(0, 96, 122), **save_options):

@@ -379,7 +379,8 @@ class TestDetailQueries:
         client.force_login(member2)
         client.get(NEWS_URL)
 
-        with django_assert_max_num_queries(18):
+        # 19: the page, its comments and likes, and whether the member is suspended.
+        with django_assert_max_num_queries(19):
             response = client.get(NEWS_URL)
 
         assert response.content.decode().count('class="comment"') == 2 * threads
