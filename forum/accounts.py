@@ -5,16 +5,27 @@ adapter adds the forum's rules from ForumSettings (staff edit them in Wagtail's
 settings): sign-up can be closed to everyone without an invitation, and limited
 to e-mail addresses at allowed domains. An invitation is addressed to one
 person, so its own address is accepted even outside the allowed domains.
+
+Against spam bots the sign-up and log-in forms carry the honeypot field
+(forum/honeypot.py), and sign-ups are counted per client address
+(forum/ratelimit.py, FORUM_IP_RATE_LIMITS["signup"]): over the limit the form
+comes back with what was typed and status 429. Failed log-ins are allauth's
+to count (ACCOUNT_RATE_LIMITS); both use the same client address.
 """
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.core import context
 from allauth.core.exceptions import ImmediateHttpResponse
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from . import honeypot, ratelimit
 from .models import ForumSettings, Invitation
 from .profile_selectors import invitation_by_token
 from .services_invitations import invitation_accept
@@ -50,7 +61,53 @@ def invitation_invalid_response(request, invitation=None, status=410):
     )
 
 
+class _HoneypotClean(honeypot.HoneypotMixin):
+    """allauth's views validate the form themselves: a filled honeypot stops
+    them with the 400 response (allauth's middleware returns it)."""
+
+    honeypot_form_name = ""
+
+    def clean_website(self):
+        value = self.cleaned_data.get(honeypot.FIELD_NAME, "")
+        if value.strip():
+            raise ImmediateHttpResponse(
+                honeypot.rejection(context.request, self.honeypot_form_name)
+            )
+        return value
+
+
+class LoginForm(_HoneypotClean, AllauthLoginForm):
+    honeypot_form_name = "log-in"
+
+
+class SignupForm(_HoneypotClean, AllauthSignupForm):
+    honeypot_form_name = "sign-up"
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.errors:
+            # Only sign-ups that would create an account count: a typo in the
+            # password confirmation does not use up the address's allowance.
+            request = context.request
+            allowance = ratelimit.hit(request, "signup")
+            if isinstance(allowance, ratelimit.Limited):
+                self.add_error(None, allowance.message)
+                response = render(
+                    request,
+                    "account/signup.html",
+                    {"form": self, "login_url": reverse("account_login")},
+                )
+                raise ImmediateHttpResponse(
+                    ratelimit.with_retry_after(response, allowance)
+                )
+        return cleaned_data
+
+
 class ForumAccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request) -> str:
+        """The address allauth's own rate limits count, the same as ours."""
+        return ratelimit.client_ip(request)
+
     def _settings(self, request=None) -> ForumSettings:
         return ForumSettings.load(request_or_site=request or self.request)
 

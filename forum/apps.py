@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class ForumConfig(AppConfig):
     name = "forum"
     verbose_name = _("Forum")
+
+    def ready(self):
+        # django-comments-xtd saves a posted comment itself, then sends
+        # confirmation_received with the new row: replies notify from there.
+        from django_comments_xtd.signals import confirmation_received
+
+        from .notifications import comment_confirmed
+
+        confirmation_received.connect(
+            comment_confirmed, dispatch_uid="forum-notify-comment-reply"
+        )

@@ -8,7 +8,7 @@ as their authors, so where there are none (production) only categories are made.
 from django.contrib.auth import get_user_model
 
 from . import services
-from .models import Category, Tag, Topic
+from .models import Category, Profile, Tag, Topic, TrustLevel
 
 CATEGORIES = [
     # slug, colour, visibility, parent slug, (kk, ru, en), (descriptions kk, ru, en)
@@ -285,12 +285,65 @@ def load_forum_demo(stdout) -> int:
     if len(users) < 3:
         stdout.write("Forum threads skipped: the demo accounts do not exist here.")
         return created
+    _trust_demo_members(users)
     for thread in THREADS:
         category = categories[thread["category"]]
         if Topic.objects.filter(category=category, title=thread["title"]).exists():
             continue
         created += _thread(thread, category, users)
+    created += _flagged_post(users)
     return created
+
+
+# A reply a member has flagged, so that the moderators' review queue shows
+# something on a fresh `make run` (log in as "moderator", open Review).
+FLAGGED = {
+    "topic": "Subtitles on every video: worth the effort?",
+    "author": "daniyar",
+    "raw": (
+        "Off topic, sorry: who has a contact at the printing house that did "
+        "the seminar banners? Write to me directly."
+    ),
+    "flagger": "aigerim",
+    "reason": "off_topic",
+    "note": "Not about subtitles. Could this be its own topic?",
+}
+
+
+def _flagged_post(users) -> int:
+    from . import moderation
+    from .models import Flag, Post
+
+    topic = Topic.objects.filter(title=FLAGGED["topic"]).first()
+    if topic is None:
+        return 0
+    created = 0
+    post = Post.objects.filter(topic=topic, raw=FLAGGED["raw"]).first()
+    if post is None:
+        post = services.post_create(
+            actor=users[FLAGGED["author"]], topic=topic, raw=FLAGGED["raw"]
+        )
+        created += 1
+    flagger = users[FLAGGED["flagger"]]
+    if not Flag.objects.filter(post=post, user=flagger).exists():
+        moderation.flag_create(
+            actor=flagger, post=post, reason=FLAGGED["reason"], note=FLAGGED["note"]
+        )
+        created += 1
+    return created
+
+
+# Demo members have been around a while: their posts are not held for approval.
+DEMO_TRUST_LEVELS = {"aigerim": TrustLevel.MEMBER, "daniyar": TrustLevel.BASIC}
+
+
+def _trust_demo_members(users):
+    for username, level in DEMO_TRUST_LEVELS.items():
+        profile, _made = Profile.objects.get_or_create(user=users[username])
+        if profile.trust_level < level:
+            profile.trust_level = level
+            profile.save(update_fields=["trust_level"])
+            users[username].__dict__.pop("_forum_trust_level", None)
 
 
 def _thread(thread, category, users) -> int:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import permissions
+from .honeypot import HoneypotMixin
 from .models import LANGUAGE_CHOICES, Category, Post
 
 
@@ -18,7 +19,7 @@ class ServiceErrorsMixin:
             self.add_error(None, error.messages)
 
 
-class TopicForm(ServiceErrorsMixin, forms.Form):
+class TopicForm(ServiceErrorsMixin, HoneypotMixin, forms.Form):
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.none(), empty_label=None
     )
@@ -52,7 +53,7 @@ class TopicForm(ServiceErrorsMixin, forms.Form):
         return [t for t in self.cleaned_data["tags"].split(",") if t.strip()]
 
 
-class PostForm(ServiceErrorsMixin, forms.Form):
+class PostForm(ServiceErrorsMixin, HoneypotMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     raw = forms.CharField(
         label=_("Your reply"),

@@ -1,4 +1,15 @@
-"""In-app notifications and watching levels (work in progress: see the contract).
+"""In-app notifications and watching levels, as Discourse has them.
+
+Who hears about a post is decided once, after the post's transaction commits,
+by the `notify_post` task: it takes ids only, re-reads the post and is
+idempotent (a member gets at most one notification per post, however often it
+runs). Likes are grouped per post while the group is unread, so they are kept
+in step inside the like's own transaction.
+
+A member's level for a topic (NotificationLevel) is their TopicWatch row if
+they have one, else their CategoryWatch for the topic's category, else for its
+parent category, else Normal. Muted silences everything about the topic, even
+mentions. Watching adds every new post (in a category: every new topic).
 
 CONTRACT (called from forum/services.py, forum/moderation.py, home/):
 - post_created(post): a visible post was created or approved; fan out after commit.
@@ -9,36 +20,788 @@ CONTRACT (called from forum/services.py, forum/moderation.py, home/):
 - moderation_outcome(*, user, outcome, actor, post=None, comment=None, reason=""):
   tell the author what a moderator decided.
 - comment_posted(comment), comment_like_changed(*, comment, actor, liked).
+- topic_read(*, user, topic, post_number): the member read the topic that far.
 """
 
+import logging
+import re
+from collections.abc import Iterable
 
-def post_created(post):
-    pass
+from celery import shared_task
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db import OperationalError, transaction
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from . import permissions
+from .markdown import existing_usernames
+from .models import (
+    Category,
+    CategoryWatch,
+    Mention,
+    Notification,
+    NotificationLevel,
+    Post,
+    Topic,
+    TopicWatch,
+)
+
+logger = logging.getLogger(__name__)
+
+Kind = Notification.Kind
+Level = NotificationLevel
+
+# The kinds a new post can cause, strongest first: a member who qualifies for
+# several gets only the first.
+POST_KINDS = [Kind.REPLY, Kind.QUOTE, Kind.MENTION, Kind.NEW_TOPIC, Kind.POSTED]
+# An edit can only add names: new quotes and new mentions.
+EDIT_KINDS = [Kind.QUOTE, Kind.MENTION]
+MODERATION_OUTCOMES = ("approved", "hidden", "deleted", "suspended", "held")
+NOTIFICATIONS_PER_PAGE = 30
+UNREAD_CACHE_SECONDS = 60 * 60
+
+# The composer credits a quote on the first line of its blockquote:
+# "> @alma [wrote](/kk/forum/t/slug/12/3/):" (views.quote_markdown and
+# composer.js). "wrote" is translated and the member may edit the line, so the
+# credit is read from that line's link when it is a post's permalink (the
+# quoted post names its author), else from an @name that opens the line.
+# Quotes nested inside the quote credit someone the poster did not quote.
+QUOTE_LINE = re.compile(r"^[ \t]{0,3}>")
+LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+POST_PERMALINK = re.compile(r"/forum/t/[^/\s]+/(\d+)/(\d+)/?(?:[?#]\S*)?$")
+CREDIT_NAME = re.compile(r"^[ \t]{0,3}>[ \t]*@([\w.-]{1,150})")
 
 
-def post_edited(post):
-    pass
+# Levels -------------------------------------------------------------------------
 
 
-def track_after_posting(*, user, topic):
-    pass
+def _category_ids(topic: Topic) -> list[int]:
+    """The topic's category, then its parent: the order in which levels apply."""
+    parent_id = topic.category.parent_id
+    return [topic.category_id] + ([parent_id] if parent_id else [])
 
 
-def post_like_changed(*, post, actor, liked: bool):
-    pass
+def effective_levels(topic: Topic, user_ids: Iterable[int]) -> dict[int, int]:
+    """Each member's level for the topic, in two queries whatever their number."""
+    user_ids = set(user_ids)
+    if not user_ids:
+        return {}
+    levels = dict.fromkeys(user_ids, Level.NORMAL)
+    category_ids = _category_ids(topic)
+    by_user: dict[int, dict[int, int]] = {}
+    for user_id, category_id, level in CategoryWatch.objects.filter(
+        user_id__in=user_ids, category_id__in=category_ids
+    ).values_list("user_id", "category_id", "level"):
+        by_user.setdefault(user_id, {})[category_id] = level
+    for user_id, rows in by_user.items():
+        levels[user_id] = next(rows[pk] for pk in category_ids if pk in rows)
+    for user_id, level in TopicWatch.objects.filter(
+        topic=topic, user_id__in=user_ids
+    ).values_list("user_id", "level"):
+        levels[user_id] = level
+    return levels
 
 
-def solution_accepted(*, post, actor):
-    pass
+def topic_level(user, topic: Topic) -> dict:
+    """The member's level for the topic and whether the category sets it.
+
+    One query: the topic row carries the member's own level and the levels of
+    its category and parent as subqueries.
+    """
+    if not permissions.is_member(user):
+        return {"level": Level.NORMAL, "inherited": False}
+    own, category_level, parent_level = (
+        Topic.objects.filter(pk=topic.pk)
+        .annotate(
+            own=_level_of(TopicWatch.objects.filter(topic=OuterRef("pk"), user=user)),
+            in_category=_level_of(
+                CategoryWatch.objects.filter(category=OuterRef("category"), user=user)
+            ),
+            in_parent=_level_of(
+                CategoryWatch.objects.filter(
+                    category=OuterRef("category__parent"), user=user
+                )
+            ),
+        )
+        .values_list("own", "in_category", "in_parent")
+        .first()
+    ) or (None, None, None)
+    if own is not None:
+        return {"level": own, "inherited": False}
+    inherited = category_level if category_level is not None else parent_level
+    if inherited is not None:
+        return {"level": inherited, "inherited": True}
+    return {"level": Level.NORMAL, "inherited": False}
 
 
-def moderation_outcome(*, user, outcome, actor, post=None, comment=None, reason=""):
-    pass
+def category_level(user, category: Category) -> dict:
+    """The member's level for the category, or the one its parent passes down."""
+    if not permissions.is_member(user):
+        return {"level": Level.NORMAL, "inherited": False}
+    rows = dict(
+        CategoryWatch.objects.filter(
+            user=user,
+            category_id__in=[pk for pk in (category.pk, category.parent_id) if pk],
+        ).values_list("category_id", "level")
+    )
+    if category.pk in rows:
+        return {"level": rows[category.pk], "inherited": False}
+    if category.parent_id in rows:
+        return {"level": rows[category.parent_id], "inherited": True}
+    return {"level": Level.NORMAL, "inherited": False}
 
 
-def comment_posted(comment):
-    pass
+def _level_of(queryset):
+    return Subquery(queryset.values("level")[:1])
 
 
-def comment_like_changed(*, comment, actor, liked: bool):
-    pass
+def _clean_level(level) -> int:
+    try:
+        level = int(level)
+    except (TypeError, ValueError):
+        level = None
+    if level not in Level.values:
+        raise ValidationError({"level": _("Choose one of the notification levels.")})
+    return level
+
+
+@transaction.atomic
+def topic_watch_set(*, actor, topic: Topic, level) -> TopicWatch:
+    """The member chooses how closely to follow the topic; posting keeps it."""
+    if not (permissions.can_write(actor) and permissions.can_see_topic(actor, topic)):
+        raise PermissionDenied
+    level = _clean_level(level)
+    watch, _created = TopicWatch.objects.update_or_create(
+        user=actor, topic=topic, defaults={"level": level, "chosen": True}
+    )
+    return watch
+
+
+@transaction.atomic
+def category_watch_set(*, actor, category: Category, level) -> CategoryWatch:
+    """The member's level for every topic of the category without its own."""
+    if not (
+        permissions.can_write(actor) and permissions.can_see_category(actor, category)
+    ):
+        raise PermissionDenied
+    level = _clean_level(level)
+    watch, _created = CategoryWatch.objects.update_or_create(
+        user=actor, category=category, defaults={"level": level}
+    )
+    return watch
+
+
+def track_after_posting(*, user, topic: Topic) -> None:
+    """Creating a topic or replying to it tracks it, as in Discourse.
+
+    Only a level the member has not set moves: no row, or a Normal that posting
+    wrote. A chosen level stays, and Watching or Muted inherited from the
+    category is not narrowed by a row of the topic's own.
+    """
+    if not permissions.is_member(user):
+        return
+    watch = TopicWatch.objects.filter(user=user, topic=topic).first()
+    if watch is not None:
+        if watch.level == Level.NORMAL and not watch.chosen:
+            TopicWatch.objects.filter(pk=watch.pk).update(
+                level=Level.TRACKING, updated_at=timezone.now()
+            )
+        return
+    inherited = effective_levels(topic, [user.pk])[user.pk]
+    if inherited in (Level.WATCHING, Level.MUTED, Level.TRACKING):
+        return
+    # A concurrent reply by the same member may have created it first.
+    TopicWatch.objects.bulk_create(
+        [TopicWatch(user=user, topic=topic, level=Level.TRACKING, chosen=False)],
+        ignore_conflicts=True,
+    )
+
+
+# New posts ----------------------------------------------------------------------
+
+
+def _is_visible(post: Post) -> bool:
+    return not (post.awaiting_approval or post.is_hidden or post.is_deleted)
+
+
+def post_created(post: Post) -> None:
+    """Fan out a visible post's notifications once its transaction commits.
+
+    A held post waits: moderation calls this again when it is approved.
+    """
+    if not _is_visible(post):
+        return
+    notify_post.delay_on_commit(post.pk)
+
+
+def post_edited(post: Post) -> None:
+    """An edit notifies the members it newly mentions or quotes."""
+    if not _is_visible(post):
+        return
+    notify_post.delay_on_commit(post.pk, edit=True)
+
+
+def _quote_credits(raw: str):
+    """The first line of each top-level blockquote."""
+    in_quote = False
+    for line in raw.splitlines():
+        quoted = bool(QUOTE_LINE.match(line))
+        if quoted and not in_quote:
+            yield line
+        in_quote = quoted
+
+
+def quoted_user_ids(raw: str) -> set[int]:
+    """The members whose posts `raw` quotes, read from the quote credits."""
+    post_refs, names = set(), set()
+    for line in _quote_credits(raw):
+        link = LINK.search(line)
+        if link is None:
+            continue
+        permalink = POST_PERMALINK.search(link.group(1))
+        if permalink is not None:
+            post_refs.add((int(permalink.group(1)), int(permalink.group(2))))
+            continue
+        name = CREDIT_NAME.match(line)
+        if name is not None:
+            names.add(name.group(1).rstrip(".-").lower())
+    ids = set()
+    if post_refs:
+        rows = Post.objects.filter(
+            topic_id__in={topic_id for topic_id, _number in post_refs},
+            number__in={number for _topic_id, number in post_refs},
+            deleted_at__isnull=True,
+            author__isnull=False,
+        ).values_list("topic_id", "number", "author_id")
+        ids |= {
+            author for topic, number, author in rows if (topic, number) in post_refs
+        }
+    if names:
+        User = get_user_model()
+        usernames = existing_usernames(names).values()
+        ids |= set(
+            User.objects.filter(
+                **{f"{User.USERNAME_FIELD}__in": list(usernames)}
+            ).values_list("pk", flat=True)
+        )
+    return ids
+
+
+@shared_task(
+    ignore_result=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=2,
+    retry_jitter=True,
+    max_retries=5,
+)
+def notify_post(post_id: int, edit: bool = False) -> int:
+    """Notify everyone a post concerns; returns how many notifications it made.
+
+    Idempotent: the post row is locked while the recipients are worked out, and
+    a member who already has a notification about the post gets no other, so a
+    retried or repeated run adds nothing.
+    """
+    with transaction.atomic():
+        post = (
+            Post.objects.select_for_update(of=("self",))
+            .select_related("topic__category__parent", "reply_to")
+            .filter(pk=post_id)
+            .first()
+        )
+        if post is None or not _is_visible(post):
+            return 0
+        topic = post.topic
+        if topic.is_deleted or topic.awaiting_approval:
+            return 0
+        wanted = _post_recipients(post, EDIT_KINDS if edit else POST_KINDS)
+        already = set(
+            Notification.objects.filter(
+                post=post, kind__in=POST_KINDS, user_id__in=wanted
+            ).values_list("user_id", flat=True)
+        )
+        created = _create_many(
+            [
+                Notification(
+                    user_id=user_id,
+                    kind=kind,
+                    actor_id=post.author_id,
+                    topic=topic,
+                    post=post,
+                )
+                for user_id, kind in wanted.items()
+                if user_id not in already
+            ]
+        )
+    return len(created)
+
+
+def _post_recipients(post: Post, kinds) -> dict[int, str]:
+    """{member id: kind} for everyone the post concerns, at most one kind each."""
+    topic = post.topic
+    candidates: dict[str, set[int]] = {kind: set() for kind in kinds}
+    if Kind.REPLY in kinds and post.reply_to is not None:
+        if post.reply_to.author_id and not post.reply_to.is_deleted:
+            candidates[Kind.REPLY].add(post.reply_to.author_id)
+    if Kind.QUOTE in kinds:
+        candidates[Kind.QUOTE] = quoted_user_ids(post.raw)
+    if Kind.MENTION in kinds:
+        candidates[Kind.MENTION] = set(
+            Mention.objects.filter(post=post).values_list("user_id", flat=True)
+        )
+    watching = set()
+    if Kind.POSTED in kinds or Kind.NEW_TOPIC in kinds:
+        watching = set(
+            TopicWatch.objects.filter(topic=topic, level=Level.WATCHING).values_list(
+                "user_id", flat=True
+            )
+        ) | set(
+            CategoryWatch.objects.filter(
+                category_id__in=_category_ids(topic), level=Level.WATCHING
+            ).values_list("user_id", flat=True)
+        )
+        watch_kind = Kind.NEW_TOPIC if post.is_first else Kind.POSTED
+        candidates[watch_kind] = watching
+        candidates.pop(Kind.POSTED if post.is_first else Kind.NEW_TOPIC, None)
+
+    everyone = set().union(*candidates.values()) - {post.author_id, None}
+    if not everyone:
+        return {}
+    levels = effective_levels(topic, everyone)
+    User = get_user_model()
+    readers = {
+        user.pk
+        for user in User.objects.filter(pk__in=everyone, is_active=True)
+        if permissions.can_see_topic(user, topic)
+    }
+    recipients: dict[int, str] = {}
+    for kind in POST_KINDS:
+        for user_id in candidates.get(kind, ()):
+            if user_id not in readers or user_id in recipients:
+                continue
+            level = levels[user_id]
+            if level == Level.MUTED:
+                continue
+            if kind in (Kind.POSTED, Kind.NEW_TOPIC) and level != Level.WATCHING:
+                continue
+            recipients[user_id] = kind
+    return recipients
+
+
+def _create_many(notifications: list[Notification]) -> list[Notification]:
+    if not notifications:
+        return []
+    created = Notification.objects.bulk_create(notifications)
+    for notification in created:
+        _announce(notification)
+    return created
+
+
+def _create(**fields) -> Notification:
+    notification = Notification.objects.create(**fields)
+    _announce(notification)
+    return notification
+
+
+def _announce(notification: Notification) -> None:
+    """What follows every new notification: the e-mail and the bell's count."""
+    from . import emails
+
+    emails.schedule_notification_email(notification)
+    forget_unread_count(notification.user_id)
+
+
+def _should_hear(user, topic: Topic | None) -> bool:
+    """An active member who can see the topic and has not muted it."""
+    if user is None or not user.is_active:
+        return False
+    if topic is None:
+        return True
+    if not permissions.can_see_topic(user, topic):
+        return False
+    return effective_levels(topic, [user.pk])[user.pk] != Level.MUTED
+
+
+# Likes, solutions, moderation ---------------------------------------------------
+
+
+def _person(user) -> dict:
+    from .templatetags.forum_tags import display_name
+
+    return {"id": user.pk, "username": user.get_username(), "name": display_name(user)}
+
+
+def _group_like(*, recipient, actor, liked: bool, kind: str, target: dict) -> None:
+    """Keep one unread like notification per member and post (or comment).
+
+    A like joins the unread group (newest first, moved to now) or, when the
+    last group was already read, starts a new one, as Discourse does. Taking a
+    like back removes the member from the unread group, and an empty group goes.
+    """
+    group = (
+        Notification.objects.select_for_update()
+        .filter(user=recipient, kind=kind, read_at__isnull=True, **target)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    likers = [p for p in (group.data.get("likers", []) if group else []) if p]
+    others = [person for person in likers if person["id"] != actor.pk]
+    if liked:
+        likers = [_person(actor), *others]
+        data = {"likers": likers, "count": len(likers)}
+        if group is None:
+            _create(user=recipient, kind=kind, actor=actor, data=data, **target)
+        else:
+            group.data, group.actor, group.created_at = data, actor, timezone.now()
+            group.save(update_fields=["data", "actor", "created_at"])
+        return
+    if group is None or len(others) == len(likers):
+        return
+    if not others:
+        group.delete()
+        forget_unread_count(recipient.pk)
+        return
+    group.data = {"likers": others, "count": len(others)}
+    group.actor_id = others[0]["id"]
+    group.save(update_fields=["data", "actor"])
+
+
+@transaction.atomic
+def post_like_changed(*, post: Post, actor, liked: bool) -> None:
+    author = post.author
+    if author is None or author.pk == actor.pk:
+        return
+    if liked and not _should_hear(author, post.topic):
+        return
+    _group_like(
+        recipient=author,
+        actor=actor,
+        liked=liked,
+        kind=Kind.LIKE,
+        target={"post": post, "topic": post.topic},
+    )
+
+
+@transaction.atomic
+def comment_like_changed(*, comment, actor, liked: bool) -> None:
+    author = comment.user
+    if author is None or author.pk == actor.pk or (liked and not author.is_active):
+        return
+    _group_like(
+        recipient=author,
+        actor=actor,
+        liked=liked,
+        kind=Kind.COMMENT_LIKE,
+        target={"comment": comment},
+    )
+
+
+def solution_accepted(*, post: Post, actor) -> None:
+    author = post.author
+    if author is None or author.pk == actor.pk or not _should_hear(author, post.topic):
+        return
+    already = Notification.objects.filter(
+        user=author, kind=Kind.SOLUTION, post=post, read_at__isnull=True
+    ).exists()
+    if not already:
+        _create(
+            user=author, kind=Kind.SOLUTION, actor=actor, topic=post.topic, post=post
+        )
+
+
+def moderation_outcome(
+    *, user, outcome: str, actor, post=None, comment=None, reason: str = ""
+) -> Notification:
+    """Tell a member what a moderator decided about their post, comment or account."""
+    if outcome not in MODERATION_OUTCOMES:
+        raise ValueError(f"unknown moderation outcome {outcome!r}")
+    return _create(
+        user=user,
+        kind=Kind.MODERATION,
+        actor=actor,
+        post=post,
+        topic=post.topic if post is not None else None,
+        comment=comment,
+        data={"outcome": outcome, "reason": reason or ""},
+    )
+
+
+# Comments -----------------------------------------------------------------------
+
+
+def comment_posted(comment) -> None:
+    """A public reply to someone else's comment tells that comment's author.
+
+    Moderation calls this again when it approves a held comment; a second call
+    for the same comment adds nothing.
+    """
+    if not comment.is_public or comment.is_removed:
+        return
+    if not comment.parent_id or comment.parent_id == comment.pk:
+        return
+    from django_comments_xtd.models import XtdComment
+
+    parent = (
+        XtdComment.norel_objects.select_related("user")
+        .filter(pk=comment.parent_id)
+        .first()
+    )
+    if parent is None or parent.user is None or not parent.user.is_active:
+        return
+    if parent.user_id == comment.user_id:
+        return
+    with transaction.atomic():
+        exists = Notification.objects.filter(
+            user=parent.user, kind=Kind.COMMENT_REPLY, comment=comment
+        ).exists()
+        if not exists:
+            _create(
+                user=parent.user,
+                kind=Kind.COMMENT_REPLY,
+                actor_id=comment.user_id,
+                comment=comment,
+            )
+
+
+def comment_confirmed(sender, comment, request=None, **kwargs):
+    """django-comments-xtd's confirmation_received, sent once it saved the comment.
+
+    xtd creates the comment itself (from the signal comment_was_posted) and
+    hands the new row over as `xtd_comment`; a comment held for moderation is
+    not public yet, and comment_posted leaves it alone.
+    """
+    new_comment = getattr(comment, "xtd_comment", None)
+    if new_comment is not None:
+        comment_posted(new_comment)
+
+
+# Reading ------------------------------------------------------------------------
+
+
+def _unread_key(user_id: int) -> str:
+    return f"forum:notifications:unread:{user_id}"
+
+
+def unread_count(user) -> int:
+    """The bell's number, from the cache; a query only when it is not there."""
+    if not permissions.is_member(user):
+        return 0
+    key = _unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(user=user, read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_CACHE_SECONDS)
+    return count
+
+
+def forget_unread_count(*user_ids: int) -> None:
+    """Drop the cached counts now and again at commit, so that no request caches
+    a count read between the change and its commit."""
+    keys = [_unread_key(pk) for pk in user_ids]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def notification_mark_read(*, actor, notification: Notification) -> Notification:
+    if not permissions.is_member(actor) or notification.user_id != actor.pk:
+        raise PermissionDenied
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+        forget_unread_count(actor.pk)
+    return notification
+
+
+def notifications_mark_all_read(*, actor) -> int:
+    if not permissions.is_member(actor):
+        raise PermissionDenied
+    marked = Notification.objects.filter(user=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    forget_unread_count(actor.pk)
+    return marked
+
+
+def topic_read(*, user, topic: Topic, post_number: int) -> None:
+    """Reading a topic up to `post_number` reads what pointed at those posts.
+
+    One UPDATE, and none at all while the bell (cached) says nothing is unread.
+    """
+    if not permissions.is_member(user) or not unread_count(user):
+        return
+    marked = Notification.objects.filter(
+        user=user,
+        topic=topic,
+        read_at__isnull=True,
+        post__number__lte=post_number,
+    ).update(read_at=timezone.now())
+    if marked:
+        forget_unread_count(user.pk)
+
+
+def notifications_page(*, user, unread_only: bool = False, page_number=1) -> Page:
+    """A page of the member's notifications, newest first, in fixed queries:
+    the count, the rows with their actor, topic, post and comment, and one
+    query per kind of page that comments are on."""
+    notifications = (
+        Notification.objects.filter(user=user)
+        .select_related("actor__profile", "topic", "post", "comment")
+        # A line per notification: the post's number, not its text.
+        .defer("post__raw", "post__cooked")
+    )
+    if unread_only:
+        notifications = notifications.filter(read_at__isnull=True)
+    notifications = notifications.prefetch_related("comment__content_object")
+    page = Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(page_number)
+    page.object_list = list(page.object_list)
+    return page
+
+
+# Showing ------------------------------------------------------------------------
+
+TEXTS = {
+    Kind.REPLY: gettext_lazy("%(actor)s replied to your post"),
+    Kind.QUOTE: gettext_lazy("%(actor)s quoted your post"),
+    Kind.MENTION: gettext_lazy("%(actor)s mentioned you"),
+    Kind.POSTED: gettext_lazy("%(actor)s posted in a topic you are watching"),
+    Kind.NEW_TOPIC: gettext_lazy(
+        "%(actor)s started a topic in a category you are watching"
+    ),
+    Kind.SOLUTION: gettext_lazy("%(actor)s accepted your reply as the answer"),
+    Kind.COMMENT_REPLY: gettext_lazy("%(actor)s replied to your comment"),
+}
+
+MODERATION_TEXTS = {
+    ("approved", "post"): gettext_lazy("A moderator approved your post."),
+    ("approved", "comment"): gettext_lazy("A moderator approved your comment."),
+    ("hidden", "post"): gettext_lazy("A moderator hid your post."),
+    ("hidden", "comment"): gettext_lazy("A moderator hid your comment."),
+    ("deleted", "post"): gettext_lazy("A moderator deleted your post."),
+    ("deleted", "comment"): gettext_lazy("A moderator deleted your comment."),
+    ("held", "post"): gettext_lazy("Your post is waiting for a moderator’s approval."),
+    ("held", "comment"): gettext_lazy(
+        "Your comment is waiting for a moderator’s approval."
+    ),
+}
+
+
+def _actor_name(notification: Notification) -> str:
+    from .templatetags.forum_tags import display_name
+
+    if notification.actor is None:
+        return _("A former member")
+    return display_name(notification.actor)
+
+
+def _likes_text(notification: Notification, comment: bool) -> str:
+    likers = notification.data.get("likers") or []
+    count = notification.data.get("count") or len(likers) or 1
+    first = likers[0]["name"] if likers else _actor_name(notification)
+    if count == 1:
+        text = (
+            _("%(first)s liked your comment")
+            if comment
+            else _("%(first)s liked your post")
+        )
+        return text % {"first": first}
+    if count == 2 and len(likers) > 1:
+        text = (
+            _("%(first)s and %(second)s liked your comment")
+            if comment
+            else _("%(first)s and %(second)s liked your post")
+        )
+        return text % {"first": first, "second": likers[1]["name"]}
+    others = count - 1
+    if comment:
+        text = ngettext(
+            "%(first)s and %(others)d other liked your comment",
+            "%(first)s and %(others)d others liked your comment",
+            others,
+        )
+    else:
+        text = ngettext(
+            "%(first)s and %(others)d other liked your post",
+            "%(first)s and %(others)d others liked your post",
+            others,
+        )
+    return text % {"first": first, "others": others}
+
+
+def describe(notification: Notification) -> str:
+    """The notification's sentence in the active language (e-mails use it too)."""
+    kind = notification.kind
+    if kind == Kind.LIKE:
+        return _likes_text(notification, comment=False)
+    if kind == Kind.COMMENT_LIKE:
+        return _likes_text(notification, comment=True)
+    if kind == Kind.MODERATION:
+        outcome = notification.data.get("outcome", "")
+        if outcome == "suspended":
+            return _("A moderator suspended your account.")
+        target = "comment" if notification.comment_id else "post"
+        text = MODERATION_TEXTS.get((outcome, target))
+        return str(text) if text else _("A moderator reviewed your post.")
+    text = TEXTS.get(kind)
+    if text is None:
+        return _("%(actor)s notified you") % {"actor": _actor_name(notification)}
+    return str(text) % {"actor": _actor_name(notification)}
+
+
+def subject(notification: Notification) -> str:
+    """What it is about: the topic's title or the commented page's title."""
+    if notification.topic_id:
+        return notification.topic.title
+    if notification.comment_id and notification.comment is not None:
+        page = notification.comment.content_object
+        return getattr(page, "title", "") if page is not None else ""
+    return ""
+
+
+def target_url(notification: Notification) -> str:
+    """Where opening the notification takes the member."""
+    own_page = reverse("forum:notifications")
+    if notification.kind == Kind.MODERATION:
+        outcome = notification.data.get("outcome")
+        if outcome == "suspended":
+            return reverse("forum:profile", args=[notification.user.get_username()])
+        # Readers no longer see a deleted post, nor any comment but an approved
+        # one: the reason stays on the notifications page.
+        if outcome == "deleted" or (notification.comment_id and outcome != "approved"):
+            return own_page
+    post = notification.post
+    if post is not None:
+        topic = notification.topic or post.topic
+        return topic.get_post_url(post.number) + f"#post-{post.number}"
+    comment = notification.comment
+    if comment is not None:
+        page = comment.content_object
+        url = page.get_url() if page is not None else None
+        return f"{url}#c{comment.pk}" if url else own_page
+    return own_page
+
+
+class Bell:
+    """The header's unread count, worked out only if a template shows it."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def unread(self) -> int:
+        return unread_count(self.user)
+
+
+def bell(request) -> dict:
+    """Context processor: `notification_bell.unread` for signed-in members."""
+    user = getattr(request, "user", None)
+    if not permissions.is_member(user):
+        return {}
+    return {"notification_bell": Bell(user)}

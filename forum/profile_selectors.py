@@ -52,13 +52,16 @@ def member_by_username(username: str):
 
 
 def _visible_posts(viewer, member):
-    """The member's posts the viewer may read: not deleted, in listed topics."""
+    """The member's posts the viewer may read: not deleted, in listed topics,
+    and not waiting for a moderator (held posts count nowhere)."""
     return Post.objects.filter(
         permissions.visible_category_filter(viewer, "topic__category__"),
         author=member,
         deleted_at__isnull=True,
+        awaiting_approval=False,
         topic__deleted_at__isnull=True,
         topic__is_visible=True,
+        topic__awaiting_approval=False,
     )
 
 
@@ -88,7 +91,8 @@ def recent_topics(viewer, member, limit: int = RECENT_LIMIT) -> list[Topic]:
 def recent_replies(viewer, member, limit: int = RECENT_LIMIT) -> list[Post]:
     return list(
         _visible_posts(viewer, member)
-        .filter(number__gt=1)
+        # A hidden post keeps its counts but not its place in the list.
+        .filter(number__gt=1, hidden_at__isnull=True)
         .select_related("topic", "topic__category")
         .order_by("-created_at", "-pk")[:limit]
     )

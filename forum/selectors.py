@@ -9,13 +9,26 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from . import permissions
-from .models import Bookmark, Category, Post, PostLike, Tag, Topic, TopicReadState
+from .markdown import existing_usernames, mentioned_usernames
+from .models import (
+    Bookmark,
+    Category,
+    Flag,
+    Post,
+    PostLike,
+    ReviewItem,
+    Suspension,
+    Tag,
+    Topic,
+    TopicReadState,
+)
 
 TOPICS_PER_PAGE = 30
 POSTS_PER_PAGE = 20
@@ -191,6 +204,11 @@ def _posts(user, topic: Topic):
     )
     if not permissions.can_see_deleted_posts(user, topic):
         posts = posts.filter(deleted_at__isnull=True)
+    if not permissions.can_moderate(user, topic.category):
+        # Held posts: their author and moderators only (hidden ones stay in
+        # place, their text replaced: see `_mark_readable`).
+        mine = Q(author=user) if permissions.is_member(user) else Q(pk__in=[])
+        posts = posts.filter(Q(awaiting_approval=False) | mine)
     if permissions.is_member(user):
         posts = posts.annotate(
             liked=Exists(PostLike.objects.filter(post=OuterRef("pk"), user=user)),
@@ -203,8 +221,24 @@ def topic_posts(
     *, user, topic: Topic, page_number=1, per_page: int = POSTS_PER_PAGE
 ) -> Page:
     page = Paginator(_posts(user, topic), per_page).get_page(page_number)
-    page.object_list = list(page.object_list)
+    page.object_list = _mark_readable(user, topic, page.object_list)
     return page
+
+
+def _mark_readable(user, topic: Topic, posts) -> list[Post]:
+    """Set `post.readable`: whether the reader sees the text of a hidden or
+    held post (permissions.can_read_post), without a query per post."""
+    posts = list(posts)
+    moderator = permissions.can_moderate(user, topic.category)
+    member_id = user.pk if permissions.is_member(user) else None
+    for post in posts:
+        post.topic = topic
+        post.readable = (
+            not (post.awaiting_approval or post.is_hidden)
+            or moderator
+            or (member_id is not None and post.author_id == member_id)
+        )
+    return posts
 
 
 def page_of_post(
@@ -219,7 +253,7 @@ def post_in_topic(user, topic: Topic, number: int) -> Post:
     post = _posts(user, topic).filter(number=number).first()
     if post is None:
         raise Http404
-    return post
+    return _mark_readable(user, topic, [post])[0]
 
 
 def post_for_writer(user, post_id: int) -> Post:
@@ -251,6 +285,16 @@ def bookmarks_for(user, page_number=1) -> Page:
     bookmarks = (
         Bookmark.objects.filter(user=user, post__deleted_at__isnull=True)
         .filter(permissions.visible_category_filter(user, "post__topic__category__"))
+        # Held and hidden posts, and held topics, only when they are the
+        # member's own: a bookmark must not become a way to read them.
+        .filter(
+            Q(post__author=user)
+            | Q(
+                post__awaiting_approval=False,
+                post__hidden_at__isnull=True,
+                post__topic__awaiting_approval=False,
+            )
+        )
         .select_related(
             "post", "post__topic", "post__topic__category", "post__author__profile"
         )
@@ -277,4 +321,85 @@ def mention_candidates(user, prefix: str, limit: int = 8):
         )
         .select_related("profile")
         .order_by("username")[:limit]
+    )
+
+
+# Moderation ---------------------------------------------------------------------
+
+REVIEW_ITEMS_PER_PAGE = 30
+
+
+def _reviewable(user):
+    """Pending items `user` may decide: global moderators all, category
+    moderators their categories' posts (never comments, which no category covers)."""
+    items = ReviewItem.objects.filter(status=ReviewItem.Status.PENDING)
+    if permissions.is_global_moderator(user):
+        return items
+    ids = permissions.moderated_category_ids(user)
+    return items.filter(
+        Q(post__topic__category__in=ids) | Q(post__topic__category__parent__in=ids)
+    )
+
+
+def review_pending_count(user) -> int:
+    if not permissions.can_review(user):
+        return 0
+    return _reviewable(user).count()
+
+
+def review_queue(*, user, page_number=1, per_page: int = REVIEW_ITEMS_PER_PAGE) -> Page:
+    """Pending items, oldest first, each with its target, author and flags.
+
+    Comments point at their page through a generic relation: the pages of a
+    whole page of items are fetched with one query per commentable model.
+    """
+    items = (
+        _reviewable(user)
+        .select_related(
+            "post",
+            "post__author__profile",
+            "post__topic",
+            "post__topic__category",
+            "post__topic__category__parent",
+            "comment",
+            "comment__user__profile",
+        )
+        .prefetch_related(
+            Prefetch(
+                "flags",
+                queryset=Flag.objects.select_related("user__profile").order_by(
+                    "created_at", "pk"
+                ),
+            )
+        )
+        .order_by("created_at", "pk")
+    )
+    page = Paginator(items, per_page).get_page(page_number)
+    page.object_list = list(page.object_list)
+    comments = [item.comment for item in page.object_list if item.comment]
+    _attach_comment_pages(comments)
+    # Every @mention in those comments, looked up at once for the renderer.
+    names = set()
+    for comment in comments:
+        names |= mentioned_usernames(comment.comment)
+    page.comment_mentions = existing_usernames(names) if names else {}
+    return page
+
+
+def _attach_comment_pages(comments):
+    by_type = {}
+    for comment in comments:
+        by_type.setdefault(comment.content_type_id, []).append(comment)
+    for type_id, group in by_type.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        pages = model.objects.filter(pk__in={c.object_pk for c in group}).in_bulk()
+        for comment in group:
+            comment.page = pages.get(int(comment.object_pk))
+
+
+def active_suspensions(limit: int = 100):
+    return list(
+        Suspension.objects.active()
+        .select_related("user", "created_by")
+        .order_by("ends_at", "pk")[:limit]
     )

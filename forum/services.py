@@ -13,7 +13,7 @@ from anyascii import anyascii
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Value
+from django.db.models import F, Max, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.text import slugify
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from search import services as search
 
-from . import notifications, permissions, trust
+from . import moderation, notifications, permissions, trust
 from .markdown import existing_usernames, mentioned_usernames, render
 from .models import (
     Bookmark,
@@ -131,6 +131,9 @@ def topic_create(
     _require(permissions.can_create_topic(actor, category))
     title, raw, tag_names = clean_title(title), clean_raw(raw), clean_tags(tags)
     trust.check_post(actor, raw)
+    # A held first post holds its topic: it counts in no category or tag and
+    # shows in no list until a moderator approves it (moderation.py).
+    held = trust.needs_approval(actor)
     now = timezone.now()
     topic = Topic.objects.create(
         category=category,
@@ -140,13 +143,18 @@ def topic_create(
         language=language,
         created_at=now,
         bumped_at=now,
+        awaiting_approval=held,
     )
     _set_tags(topic, tag_names)
-    Category.objects.filter(pk=category.pk).update(topic_count=F("topic_count") + 1)
-    post = _add_post(actor=actor, topic=topic, raw=raw, now=now)
+    if not held:
+        Category.objects.filter(pk=category.pk).update(topic_count=F("topic_count") + 1)
+    post = _add_post(actor=actor, topic=topic, raw=raw, now=now, held=held)
     draft_discard(actor=actor, topic=None)
-    notifications.post_created(post)
-    search.index_topic_later(topic.pk)
+    if held:
+        moderation.post_hold(post=post)
+    else:
+        notifications.post_created(post)
+        search.index_topic_later(topic.pk)
     topic.refresh_from_db()
     return topic
 
@@ -169,7 +177,8 @@ def topic_edit(
             topic.title, topic.slug = title, topic_slug(title)
     if category is not None and category.pk != topic.category_id:
         _require(permissions.can_create_topic(actor, category))
-        _move_counts(topic, topic.category, category)
+        if _topic_counts(topic):
+            _move_counts(topic, topic.category, category)
         topic.category = category
     topic.save(update_fields=["title", "slug", "category"])
     if tags is not None:
@@ -202,7 +211,13 @@ def topic_set_state(
     return topic
 
 
+def _topic_counts(topic: Topic) -> bool:
+    """Whether the topic counts in its category and tags (forum_repair agrees)."""
+    return topic.deleted_at is None and not topic.awaiting_approval
+
+
 def _set_tags(topic: Topic, names: list[str]):
+    counted = _topic_counts(topic)
     current = {tag.name: tag for tag in topic.tags.all()}
     wanted = set(names)
     removed = [tag for name, tag in current.items() if name not in wanted]
@@ -213,14 +228,16 @@ def _set_tags(topic: Topic, names: list[str]):
             added.append(tag)
     if removed:
         topic.tags.remove(*removed)
-        Tag.objects.filter(pk__in=[t.pk for t in removed]).update(
-            topic_count=F("topic_count") - 1
-        )
+        if counted:
+            Tag.objects.filter(pk__in=[t.pk for t in removed]).update(
+                topic_count=F("topic_count") - 1
+            )
     if added:
         topic.tags.add(*added)
-        Tag.objects.filter(pk__in=[t.pk for t in added]).update(
-            topic_count=F("topic_count") + 1
-        )
+        if counted:
+            Tag.objects.filter(pk__in=[t.pk for t in added]).update(
+                topic_count=F("topic_count") + 1
+            )
 
 
 def _move_counts(topic: Topic, old: Category, new: Category):
@@ -246,14 +263,23 @@ def post_create(*, actor, topic: Topic, raw: str, reply_to: Post | None = None) 
         raise ValidationError(
             {"reply_to": _("You can only reply to a post in this topic.")}
         )
-    post = _add_post(actor=actor, topic=topic, raw=raw, reply_to=reply_to)
+    held = trust.needs_approval(actor)
+    post = _add_post(actor=actor, topic=topic, raw=raw, reply_to=reply_to, held=held)
     draft_discard(actor=actor, topic=topic)
-    notifications.post_created(post)
-    _index_post_later(post)
+    if held:
+        moderation.post_hold(post=post)
+    else:
+        notifications.post_created(post)
+        _index_post_later(post)
     return post
 
 
-def _add_post(*, actor, topic: Topic, raw: str, reply_to=None, now=None) -> Post:
+def _add_post(
+    *, actor, topic: Topic, raw: str, reply_to=None, now=None, held: bool = False
+) -> Post:
+    """Create the post and count it. A held reply takes its number but counts
+    nowhere until approved (`post_publish`); a held first post counts in its
+    own topic, which itself counts nowhere while it awaits approval."""
     now = now or timezone.now()
     # Lock the topic row so that concurrent replies get consecutive numbers.
     locked = Topic.objects.select_for_update().get(pk=topic.pk)
@@ -267,19 +293,26 @@ def _add_post(*, actor, topic: Topic, raw: str, reply_to=None, now=None) -> Post
         cooked=render(raw, usernames),
         reply_to=reply_to,
         created_at=now,
+        awaiting_approval=held,
     )
-    participants = [actor.pk] + [pk for pk in locked.participant_ids if pk != actor.pk]
-    Topic.objects.filter(pk=topic.pk).update(
-        post_count=F("post_count") + 1,
-        highest_post_number=number,
-        bumped_at=now,
-        last_post=post,
-        last_poster=actor,
-        participant_ids=participants[:PARTICIPANTS_SHOWN],
-    )
-    Category.objects.filter(pk=topic.category_id).update(
-        post_count=F("post_count") + 1, last_post=post
-    )
+    if held and number > 1:
+        Topic.objects.filter(pk=topic.pk).update(highest_post_number=number)
+    else:
+        participants = [actor.pk] + [
+            pk for pk in locked.participant_ids if pk != actor.pk
+        ]
+        Topic.objects.filter(pk=topic.pk).update(
+            post_count=F("post_count") + 1,
+            highest_post_number=number,
+            bumped_at=now,
+            last_post=post,
+            last_poster=actor,
+            participant_ids=participants[:PARTICIPANTS_SHOWN],
+        )
+        if _topic_counts(locked):
+            Category.objects.filter(pk=topic.category_id).update(
+                post_count=F("post_count") + 1, last_post=post
+            )
     _record_mentions(post, usernames.values())
     topic_mark_read(user=actor, topic=topic, post_number=number)
     notifications.track_after_posting(user=actor, topic=topic)
@@ -346,6 +379,9 @@ def post_restore(*, actor, post: Post) -> Post:
     Post.objects.filter(pk=post.pk).update(deleted_at=None, deleted_by=None)
     post.deleted_at = post.deleted_by = None
     _count_visibility_change(post, sign=+1)
+    if post.awaiting_approval:
+        # Deleted while it waited: it waits again, back in the queue.
+        moderation.post_hold(post=post, notify=False)
     return post
 
 
@@ -357,22 +393,25 @@ def _count_visibility_change(post: Post, *, sign: int, now=None):
     """
     # Fresh counts under a lock: the objects handed in may be stale.
     topic = Topic.objects.select_for_update().get(pk=post.topic_id)
-    post.like_count = Post.objects.filter(pk=post.pk).values_list(
-        "like_count", flat=True
-    )[0]
+    post.like_count, post.awaiting_approval = Post.objects.filter(
+        pk=post.pk
+    ).values_list("like_count", "awaiting_approval")[0]
     if post.is_first:
         Topic.objects.filter(pk=topic.pk).update(deleted_at=now if sign < 0 else None)
-        Category.objects.filter(pk=topic.category_id).update(
-            topic_count=F("topic_count") + sign,
-            post_count=F("post_count") + sign * topic.post_count,
-        )
-        Tag.objects.filter(topics=topic).update(topic_count=F("topic_count") + sign)
+        if not topic.awaiting_approval:
+            Category.objects.filter(pk=topic.category_id).update(
+                topic_count=F("topic_count") + sign,
+                post_count=F("post_count") + sign * topic.post_count,
+            )
+            Tag.objects.filter(topics=topic).update(topic_count=F("topic_count") + sign)
+    elif post.awaiting_approval:
+        pass  # a held reply never counted
     else:
         Topic.objects.filter(pk=topic.pk).update(
             post_count=F("post_count") + sign,
             like_count=F("like_count") + sign * post.like_count,
         )
-        if not topic.is_deleted:
+        if _topic_counts(topic):
             Category.objects.filter(pk=topic.category_id).update(
                 post_count=F("post_count") + sign
             )
@@ -386,9 +425,51 @@ def _count_visibility_change(post: Post, *, sign: int, now=None):
         _index_post_later(post)
 
 
+def post_publish(post: Post) -> None:
+    """Count a held post as if it had been visible since it was written.
+
+    Called by moderation.review_approve inside its transaction. A held first
+    post brings its topic into its category and tags; a held reply joins its
+    topic's counters, and the topic's last post and bump follow the newest
+    visible post, as forum_repair computes them.
+    """
+    topic = Topic.objects.select_for_update().get(pk=post.topic_id)
+    fresh = Post.objects.select_for_update().get(pk=post.pk)
+    if not fresh.awaiting_approval:
+        return
+    Post.objects.filter(pk=post.pk).update(awaiting_approval=False)
+    post.awaiting_approval = False
+    if post.is_first:
+        Topic.objects.filter(pk=topic.pk).update(awaiting_approval=False)
+        topic.awaiting_approval = False
+        if topic.deleted_at is None:
+            Category.objects.filter(pk=topic.category_id).update(
+                topic_count=F("topic_count") + 1,
+                post_count=F("post_count") + topic.post_count,
+            )
+            Tag.objects.filter(topics=topic).update(topic_count=F("topic_count") + 1)
+        search.index_topic_later(topic.pk)
+    elif fresh.deleted_at is None:
+        Topic.objects.filter(pk=topic.pk).update(
+            post_count=F("post_count") + 1,
+            like_count=F("like_count") + fresh.like_count,
+        )
+        if _topic_counts(topic):
+            Category.objects.filter(pk=topic.category_id).update(
+                post_count=F("post_count") + 1
+            )
+        _refresh_topic_activity(topic.pk)
+        _index_post_later(post)
+    _refresh_category_last_post(topic.category_id)
+
+
 def _refresh_topic_activity(topic_id: int):
     """Last post, last poster and participants from the visible posts."""
-    visible = Post.objects.filter(topic_id=topic_id, deleted_at__isnull=True)
+    visible = Post.objects.filter(
+        Q(awaiting_approval=False) | Q(number=1),
+        topic_id=topic_id,
+        deleted_at__isnull=True,
+    )
     last = (
         visible.order_by("-number").values_list("pk", "author_id", "created_at").first()
     )
@@ -414,7 +495,9 @@ def _refresh_category_last_post(category_id: int):
         Post.objects.filter(
             topic__category_id=category_id,
             deleted_at__isnull=True,
+            awaiting_approval=False,
             topic__deleted_at__isnull=True,
+            topic__awaiting_approval=False,
         )
         .order_by("-created_at", "-pk")
         .first()
@@ -428,7 +511,12 @@ def _refresh_category_last_post(category_id: int):
 @transaction.atomic
 def like_toggle(*, actor, post: Post) -> bool:
     """Like the post, or take the like back. Returns whether it is now liked."""
-    _require(permissions.can_like(actor, post))
+    # Held posts count nowhere yet, and only their readers may like a post.
+    _require(
+        permissions.can_like(actor, post)
+        and not post.awaiting_approval
+        and permissions.can_read_post(actor, post)
+    )
     deleted, _rows = PostLike.objects.filter(post=post, user=actor).delete()
     delta = -1 if deleted else 1
     if not deleted:
@@ -456,7 +544,8 @@ def bookmark_toggle(*, actor, post: Post) -> bool:
 
 @transaction.atomic
 def solution_accept(*, actor, post: Post) -> Topic:
-    _require(permissions.can_accept_solution(actor, post))
+    _require(permissions.can_accept_solution(actor, post) and not post.is_hidden)
+    _require(not post.awaiting_approval)
     Topic.objects.filter(pk=post.topic_id).update(solution=post)
     post.topic.solution = post
     notifications.solution_accepted(post=post, actor=actor)
@@ -501,6 +590,7 @@ def topic_mark_read(*, user, topic: Topic, post_number: int):
             topic=topic,
             defaults={"last_read_post_number": post_number, "first_visited_at": now},
         )
+    notifications.topic_read(user=user, topic=topic, post_number=post_number)
 
 
 def topic_record_view(*, topic: Topic, viewer: str) -> bool:

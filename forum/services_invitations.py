@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import permissions
+from . import permissions, trust
 from .models import Invitation
 
 logger = logging.getLogger(__name__)
@@ -86,4 +86,6 @@ def invitation_accept(*, token: str, user) -> Invitation:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    # Someone vouched for them: invited members skip trust level 0.
+    trust.start_invited_member(user)
     return invitation

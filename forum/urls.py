@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import profile_views, views
+from . import email_views, moderation_views, notification_views, profile_views, views
 
 app_name = "forum"
 
@@ -34,7 +34,46 @@ urlpatterns = [
     path("drafts/", views.draft_save, name="draft_save"),
     path("mentions/", views.mention_search, name="mentions"),
     path("bookmarks/", views.bookmarks, name="bookmarks"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path(
+        "notifications/read-all/",
+        notification_views.notifications_read_all,
+        name="notifications_read_all",
+    ),
+    path(
+        "notifications/<int:notification_id>/",
+        notification_views.notification_open,
+        name="notification",
+    ),
+    path(
+        "notifications/<int:notification_id>/read/",
+        notification_views.notification_read,
+        name="notification_read",
+    ),
+    path("t/<int:topic_id>/watch/", notification_views.topic_watch, name="topic_watch"),
+    path(
+        "c/<slug:category_slug>/watch/",
+        notification_views.category_watch,
+        name="category_watch",
+    ),
     path("uploads/", views.upload, name="upload"),
+    path("p/<int:post_id>/flag/", moderation_views.flag_post, name="flag_post"),
+    path("review/", moderation_views.review_queue, name="review_queue"),
+    path(
+        "review/<int:item_id>/suspend/",
+        moderation_views.review_suspend,
+        name="review_suspend",
+    ),
+    path(
+        "review/<int:item_id>/<str:action>/",
+        moderation_views.review_decide,
+        name="review_decide",
+    ),
+    path(
+        "suspensions/<int:suspension_id>/lift/",
+        moderation_views.suspension_lift,
+        name="suspension_lift",
+    ),
     path("u/<str:username>/", profile_views.profile, name="profile"),
     path("profile/edit/", profile_views.profile_edit, name="profile_edit"),
     path("invitations/", profile_views.invitations, name="invitations"),
@@ -42,5 +81,12 @@ urlpatterns = [
         "invite/<str:token>/",
         profile_views.invitation_accept,
         name="invitation_accept",
+    ),
+    path("preferences/", email_views.preferences, name="preferences"),
+    path("unsubscribe/<str:token>/", email_views.unsubscribe, name="unsubscribe"),
+    path(
+        "unsubscribe/<str:token>/undo/",
+        email_views.unsubscribe_undo,
+        name="unsubscribe_undo",
     ),
 ]

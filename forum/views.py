@@ -14,12 +14,26 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from . import permissions, selectors, services, uploads
+from . import (
+    honeypot,
+    moderation,
+    permissions,
+    ratelimit,
+    selectors,
+    services,
+    uploads,
+)
 from .forms import PostForm, TopicForm, TopicStateForm
 from .markdown import render as render_markdown
 from .models import Category, Draft, Post, Tag
+
+UPLOAD_LOCKED_MESSAGE = _lazy(
+    "New members can attach images and files once they have been around a "
+    "little longer: read a few topics and come back on another day."
+)
 
 
 def _is_htmx(request) -> bool:
@@ -105,9 +119,14 @@ def topic_detail(request, slug, topic_id, number=None):
     )
     last_read = selectors.last_read_number(request.user, topic)
     if permissions.is_member(request.user) and posts.object_list:
-        services.topic_mark_read(
-            user=request.user, topic=topic, post_number=posts.object_list[-1].number
+        # The last page reads the topic to its end, past held or deleted posts
+        # this reader cannot see, so that they never count as unread.
+        read_to = (
+            posts.object_list[-1].number
+            if posts.has_next()
+            else topic.highest_post_number
         )
+        services.topic_mark_read(user=request.user, topic=topic, post_number=read_to)
     if not _is_htmx(request):
         services.topic_record_view(topic=topic, viewer=_viewer_key(request))
     first_unread = None
@@ -128,6 +147,9 @@ def topic_detail(request, slug, topic_id, number=None):
         return render(request, "forum/_posts_page.html", context)
     if context["can"]["reply"]:
         context["reply_form"] = _reply_form(request, topic)
+        context["can_upload"] = permissions.can_upload(request.user)
+    elif permissions.is_suspended(request.user):
+        context["suspension"] = moderation.active_suspension(request.user)
     return render(request, "forum/topic.html", context)
 
 
@@ -141,6 +163,7 @@ def _topic_abilities(user, topic) -> dict:
         and (topic.author_id == user.pk or moderator)
         and not topic.is_archived,
         "member": permissions.is_member(user),
+        "write": permissions.can_write(user),
         "user_id": user.pk,
     }
 
@@ -157,10 +180,10 @@ def _reply_form(request, topic, data=None):
             Post.objects.filter(
                 topic=topic, number=int(quote_number), deleted_at__isnull=True
             )
-            .select_related("author")
+            .select_related("author", "topic__category")
             .first()
         )
-        if quoted is not None:
+        if quoted is not None and permissions.can_read_post(request.user, quoted):
             initial = {"raw": quote_markdown(quoted, quoted.raw), "reply_to": quoted.pk}
     return PostForm(data, initial=initial, topic=topic)
 
@@ -183,29 +206,42 @@ def quote_markdown(post, text: str) -> str:
 
 @login_required
 def topic_create(request):
+    if not permissions.can_write(request.user):
+        raise PermissionDenied  # suspended: reads, writes nothing
     category = None
     if slug := request.GET.get("category"):
         category = Category.objects.filter(slug=slug).first()
+    limited = None
     if request.method == "POST":
+        if rejected := honeypot.rejected(request, "new topic"):
+            return rejected
         form = TopicForm(request.POST, user=request.user)
         if form.is_valid():
-            try:
-                topic = services.topic_create(
-                    actor=request.user,
-                    category=form.cleaned_data["category"],
-                    title=form.cleaned_data["title"],
-                    raw=form.cleaned_data["raw"],
-                    tags=form.cleaned_data["tags"],
-                    language=form.cleaned_data["language"],
-                )
-            except ValidationError as error:
-                form.add_service_errors(error)
-            except PermissionDenied:
-                form.add_error(
-                    "category", _("You cannot start a topic in this category.")
-                )
+            allowance = ratelimit.hit(request, "topic")
+            if isinstance(allowance, ratelimit.Limited):
+                limited = allowance
+                form.add_error("raw", limited.message)
             else:
-                return redirect(topic.get_absolute_url())
+                try:
+                    topic = services.topic_create(
+                        actor=request.user,
+                        category=form.cleaned_data["category"],
+                        title=form.cleaned_data["title"],
+                        raw=form.cleaned_data["raw"],
+                        tags=form.cleaned_data["tags"],
+                        language=form.cleaned_data["language"],
+                    )
+                except ValidationError as error:
+                    allowance.undo()
+                    form.add_service_errors(error)
+                except PermissionDenied:
+                    allowance.undo()
+                    form.add_error(
+                        "category", _("You cannot start a topic in this category.")
+                    )
+                else:
+                    _say_if_held(request, topic.awaiting_approval)
+                    return redirect(topic.get_absolute_url())
         status = 400
     else:
         draft = Draft.objects.filter(user=request.user, key=Draft.NEW_TOPIC).first()
@@ -214,12 +250,35 @@ def topic_create(request):
             initial |= {"title": draft.title, "raw": draft.raw, **draft.data}
         form = TopicForm(initial=initial, user=request.user)
         status = 200
-    return render(
+    response = render(
         request,
         "forum/topic_form.html",
-        {"form": form, "suggested_tags": selectors.suggested_tags()},
+        {
+            "form": form,
+            "suggested_tags": selectors.suggested_tags(),
+            "can_upload": permissions.can_upload(request.user),
+        },
         status=status,
     )
+    return _limited_response(response, limited)
+
+
+def _say_if_held(request, held: bool):
+    if held:
+        messages.info(
+            request,
+            _(
+                "Thank you! As a new member, your first posts wait for a moderator "
+                "before others can see them. We will let you know."
+            ),
+        )
+
+
+def _limited_response(response, limited):
+    """Over a rate limit the composer comes back, text kept, as a 429."""
+    if limited is not None:
+        ratelimit.with_retry_after(response, limited)
+    return response
 
 
 @login_required
@@ -228,19 +287,29 @@ def reply(request, topic_id):
     topic = selectors.topic_for_reader(request.user, topic_id)
     if not permissions.can_reply(request.user, topic):
         raise PermissionDenied
+    if rejected := honeypot.rejected(request, "reply"):
+        return rejected
     form = PostForm(request.POST, topic=topic)
+    limited = None
     if form.is_valid():
-        try:
-            post = services.post_create(
-                actor=request.user,
-                topic=topic,
-                raw=form.cleaned_data["raw"],
-                reply_to=form.cleaned_data["reply_to"],
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
+        allowance = ratelimit.hit(request, "reply")
+        if isinstance(allowance, ratelimit.Limited):
+            limited = allowance
+            form.add_error("raw", limited.message)
         else:
-            return redirect(post.get_absolute_url() + f"#post-{post.number}")
+            try:
+                post = services.post_create(
+                    actor=request.user,
+                    topic=topic,
+                    raw=form.cleaned_data["raw"],
+                    reply_to=form.cleaned_data["reply_to"],
+                )
+            except ValidationError as error:
+                allowance.undo()
+                form.add_service_errors(error)
+            else:
+                _say_if_held(request, post.awaiting_approval)
+                return redirect(post.get_absolute_url() + f"#post-{post.number}")
     # Show the topic again with the composer holding every character typed.
     posts = selectors.topic_posts(
         user=request.user, topic=topic, page_number=request.GET.get("page", 1)
@@ -250,8 +319,10 @@ def reply(request, topic_id):
         "posts": posts,
         "can": _topic_abilities(request.user, topic),
         "reply_form": form,
+        "can_upload": permissions.can_upload(request.user),
     }
-    return render(request, "forum/topic.html", context, status=400)
+    response = render(request, "forum/topic.html", context, status=400)
+    return _limited_response(response, limited)
 
 
 @login_required
@@ -262,6 +333,8 @@ def post_edit(request, post_id):
     topic = post.topic
     edit_title = post.is_first and permissions.can_edit_topic(request.user, topic)
     if request.method == "POST":
+        if rejected := honeypot.rejected(request, "post edit"):
+            return rejected
         form = PostForm(request.POST, topic=topic, with_title=edit_title)
         if form.is_valid():
             try:
@@ -287,7 +360,14 @@ def post_edit(request, post_id):
         )
         status = 200
     return render(
-        request, "forum/post_form.html", {"form": form, "post": post}, status=status
+        request,
+        "forum/post_form.html",
+        {
+            "form": form,
+            "post": post,
+            "can_upload": permissions.can_upload(request.user),
+        },
+        status=status,
     )
 
 
@@ -297,6 +377,8 @@ def post_history(request, post_id):
     if post.is_deleted and not permissions.can_see_deleted_posts(
         request.user, post.topic
     ):
+        raise Http404
+    if not permissions.can_read_post(request.user, post):
         raise Http404
     revisions = post.revisions.select_related("editor").order_by("-number")
     versions = [
@@ -342,11 +424,15 @@ def _post_action(request, post_id, action):
 @login_required
 @require_POST
 def post_like(request, post_id):
-    return _post_action(
-        request,
-        post_id,
-        lambda post: services.like_toggle(actor=request.user, post=post),
-    )
+    allowance = ratelimit.hit(request, "like")
+    if isinstance(allowance, ratelimit.Limited):
+        return ratelimit.too_many(request, allowance)
+
+    def like(post):
+        if not services.like_toggle(actor=request.user, post=post):
+            allowance.undo()  # taking a like back does not use up the allowance
+
+    return _post_action(request, post_id, like)
 
 
 @login_required
@@ -475,12 +561,25 @@ def bookmarks(request):
 @require_POST
 def upload(request):
     """Store an attachment; answers JSON with the Markdown to insert."""
+    if not permissions.can_write(request.user):
+        return JsonResponse(
+            {"error": _("Your account is suspended: you cannot attach files.")},
+            status=403,
+        )
     file = request.FILES.get("upload")
     if file is None:
         return JsonResponse({"error": _("Choose a file to attach.")}, status=400)
+    if not permissions.can_upload(request.user):
+        return JsonResponse({"error": UPLOAD_LOCKED_MESSAGE}, status=403)
+    allowance = ratelimit.hit(request, "upload")
+    if isinstance(allowance, ratelimit.Limited):
+        return ratelimit.with_retry_after(
+            JsonResponse({"error": allowance.message}), allowance
+        )
     try:
         stored = uploads.upload_create(actor=request.user, file=file)
     except ValidationError as error:
+        allowance.undo()
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
     return JsonResponse(
         {

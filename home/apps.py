@@ -67,3 +67,29 @@ class HomeConfig(AppConfig):
             signal.connect(clear_menu_cache, dispatch_uid=f"home-menu-{id(signal)}")
         # After django.contrib.sites has created its default row.
         post_migrate.connect(sync_site, sender=self, dispatch_uid="home-sync-site")
+        self._hold_new_members_comments()
+
+    def _hold_new_members_comments(self):
+        """A new member's comment waits for a moderator (forum/moderation.py).
+
+        xtd's own receivers connect when its views module is imported; importing
+        it first keeps ours after them, so `confirmation_received` reaches us
+        with the saved comment.
+        """
+        import django_comments_xtd.views  # noqa: F401
+        from django_comments.signals import comment_will_be_posted
+        from django_comments_xtd.models import TmpXtdComment
+        from django_comments_xtd.signals import confirmation_received
+
+        from forum import moderation
+
+        comment_will_be_posted.connect(
+            moderation.hold_new_members_comment,
+            sender=TmpXtdComment,
+            dispatch_uid="forum-hold-comment",
+        )
+        confirmation_received.connect(
+            moderation.queue_held_comment,
+            sender=TmpXtdComment,
+            dispatch_uid="forum-queue-held-comment",
+        )

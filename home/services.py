@@ -2,13 +2,15 @@
 
 Posting, editing, hiding and removing a comment happen in django-comments-xtd and
 django-contrib-comments (their views, the admin); search/apps.py follows those
-through the comment model's signals. Likes are ours, so they are indexed here.
+through the comment model's signals. Likes are ours, so they are indexed and
+notified here.
 """
 
 from django.db import transaction
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
+from forum import notifications
 from search.services import index_later
 
 
@@ -24,5 +26,6 @@ def comment_like_toggle(*, actor, comment: XtdComment) -> bool:
         )
         if not created:
             flag.delete()
+        notifications.comment_like_changed(comment=comment, actor=actor, liked=created)
         index_later("comment", comment.pk)
     return created

@@ -9,6 +9,8 @@ and the API would list comments of unpublished pages to anyone.
 from django.urls import include, path
 from django_comments_xtd import views as xtd_views
 
+from forum import moderation_views
+
 from . import views
 
 urlpatterns = [
@@ -17,7 +19,8 @@ urlpatterns = [
     path("reply/<int:cid>/", xtd_views.reply, name="comments-xtd-reply"),
     path("sent/", xtd_views.sent, name="comments-xtd-sent"),
     path("mute/<str:key>/", xtd_views.mute, name="comments-xtd-mute"),
-    path("flag/<int:comment_id>/", xtd_views.flag, name="comments-flag"),
+    # Flags join the forum's review queue (forum/moderation.py), not xtd's own.
+    path("flag/<int:comment_id>/", moderation_views.flag_comment, name="comments-flag"),
     # Posted/flagged/deleted confirmations, moderation, the comment permalink.
     path("", include("django_comments.urls")),
 ]

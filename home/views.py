@@ -6,12 +6,13 @@ language, so instead we serve the page from the first locale that has it (the
 default, Kazakh, first) and the template tells them it is not translated yet.
 """
 
+import django_comments
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, HttpResponseForbidden
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_comments.views import comments as comments_views
 from django_comments_xtd.models import XtdComment
@@ -19,7 +20,10 @@ from wagtail import hooks
 from wagtail.models import Locale, Page, Site
 from wagtail.views import serve_chain
 
+from forum import honeypot, ratelimit
+
 from . import permissions, selectors, services
+from .forms import commenting_as
 
 
 def serve(request, path):
@@ -88,6 +92,9 @@ def comment_post(request):
 
     A visitor is sent to log in (a form left open past the end of a session
     lands here); a member posting where comments are not taken gets 403.
+    Then the forum's spam defences: the honeypot (400), the member's comment
+    rate (429, the form and its text shown again) and the trust-level gate on
+    links, images and mentions (forum.trust.check_post, as a form error).
     Everything else (security hash, errors and preview, saving, xtd's
     follow-up e-mails) is the package's own flow.
     """
@@ -109,7 +116,37 @@ def comment_post(request):
         )
         if parent is None or not parent.allow_thread():
             return HttpResponseForbidden()
-    return comments_views.post_comment(request)
+    # django-contrib-comments' own honeypot field is called "honeypot".
+    if rejected := honeypot.rejected(request, "comment", field="honeypot"):
+        return rejected
+    if "preview" in request.POST:
+        with commenting_as(request.user):
+            return comments_views.post_comment(request)
+    allowance = ratelimit.hit(request, "comment")
+    if isinstance(allowance, ratelimit.Limited):
+        return _comment_form_again(request, page, allowance)
+    with commenting_as(request.user):
+        response = comments_views.post_comment(request)
+    if response.status_code != 302:  # not posted: errors shown, or refused
+        allowance.undo()
+    return response
+
+
+def _comment_form_again(request, page, limited):
+    """The comment form, text kept, with the rate limit's message: a 429."""
+    data = request.POST.copy()
+    # As django-contrib-comments does: the name and address are the account's.
+    data["name"] = request.user.get_full_name() or request.user.get_username()
+    data["email"] = request.user.email
+    form = django_comments.get_form()(page, data=data)
+    form.full_clean()
+    form.add_error(None, limited.message)
+    response = render(
+        request,
+        "comments/preview.html",
+        {"comment": data.get("comment", ""), "form": form, "next": data.get("next")},
+    )
+    return ratelimit.with_retry_after(response, limited)
 
 
 @require_POST
@@ -124,5 +161,9 @@ def comment_like(request, comment_id):
         and permissions.can_like_comment(request.user, comment)
     ):
         return HttpResponseForbidden()
-    services.comment_like_toggle(actor=request.user, comment=comment)
+    allowance = ratelimit.hit(request, "like")
+    if isinstance(allowance, ratelimit.Limited):
+        return ratelimit.too_many(request, allowance)
+    if not services.comment_like_toggle(actor=request.user, comment=comment):
+        allowance.undo()  # taking a like back does not use up the allowance
     return redirect(f"{page.get_url(request)}#c{comment.pk}")

@@ -68,7 +68,12 @@ _POSTS = Post.objects.select_related(
 
 
 def _topic_searchable(topic: Topic) -> bool:
-    return topic.deleted_at is None and topic.is_visible
+    return topic.deleted_at is None and topic.is_visible and not topic.awaiting_approval
+
+
+def _post_searchable(post: Post) -> bool:
+    """Held and hidden posts are kept from readers, so from the index too."""
+    return post.deleted_at is None and not post.awaiting_approval and not post.is_hidden
 
 
 def topic_document(
@@ -78,6 +83,8 @@ def topic_document(
         return None
     if first_post is None:
         first_post = topic.posts.filter(number=1).first()
+    if first_post is not None and first_post.is_hidden:
+        return None
     return SearchDocument(
         kind="topic",
         pk=topic.pk,
@@ -100,7 +107,7 @@ def topic_document(
 
 def post_document(post: Post) -> SearchDocument | None:
     topic = post.topic
-    if post.number == 1 or post.deleted_at is not None or not _topic_searchable(topic):
+    if post.number == 1 or not _post_searchable(post) or not _topic_searchable(topic):
         return None  # the first post is searched as its topic
     body = _text(post.cooked)
     return SearchDocument(
@@ -311,12 +318,12 @@ def documents(kind: str) -> Iterator[SearchDocument]:
     """Every searchable document of a kind, streamed for a rebuild."""
     if kind == "topic":
         topics = _TOPICS.filter(
-            deleted_at__isnull=True, is_visible=True
+            deleted_at__isnull=True, is_visible=True, awaiting_approval=False
         ).prefetch_related("tags")
         firsts = {
             post.topic_id: post
             for post in Post.objects.filter(number=1, topic__in=topics).only(
-                "topic_id", "cooked"
+                "topic_id", "cooked", "hidden_at"
             )
         }
         for topic in topics.iterator(chunk_size=2000):
@@ -326,8 +333,11 @@ def documents(kind: str) -> Iterator[SearchDocument]:
         posts = _POSTS.filter(
             number__gt=1,
             deleted_at__isnull=True,
+            awaiting_approval=False,
+            hidden_at__isnull=True,
             topic__deleted_at__isnull=True,
             topic__is_visible=True,
+            topic__awaiting_approval=False,
         ).prefetch_related("topic__tags")
         for post in posts.iterator(chunk_size=2000):
             if document := post_document(post):

@@ -9,6 +9,7 @@ in one place.
 import os
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -88,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # One UserVisit row per member and day ("days visited" for trust levels).
+    "forum.middleware.VisitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -106,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "forum.notifications.bell",
             ],
         },
     },
@@ -140,6 +144,20 @@ ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGOUT_ON_GET = False
+# The forum's sign-up and log-in forms add a honeypot field (forum/honeypot.py);
+# sign-up also counts accounts per address (forum/ratelimit.py).
+ACCOUNT_FORMS = {
+    "signup": "forum.accounts.SignupForm",
+    "login": "forum.accounts.LoginForm",
+}
+# allauth limits log-ins itself and answers 429 (templates/429.html): per address,
+# and five failed attempts per account in five minutes. Sign-ups are limited by
+# the forum (FORUM_IP_RATE_LIMITS), which keeps the form and what was typed.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/300s/key",
+    "signup": "60/h/ip",
+}
 
 # Internationalisation. Kazakh is the state language and the default locale; every
 # public URL carries its language prefix (/kk/, /ru/, /en/).
@@ -218,6 +236,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "search.tasks.repair_index",
         "schedule": 60.0 * 60,
     },
+    # Trust levels from activity (forum/trust.py).
+    "update-trust-levels": {
+        "task": "forum.trust.update_trust_levels",
+        "schedule": 60.0 * 60,
+    },
+}
+# E-mail digests (forum/emails.py), at 07:00 in CELERY_TIMEZONE (Asia/Almaty):
+# the daily one every morning, the weekly one on Monday mornings.
+CELERY_BEAT_SCHEDULE |= {
+    "forum-digest-daily": {
+        "task": "forum.emails.send_digests",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ("daily",),
+    },
+    "forum-digest-weekly": {
+        "task": "forum.emails.send_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+        "args": ("weekly",),
+    },
 }
 
 # Search: "database" is the embedded default; "elasticsearch" needs ELASTICSEARCH_URL.
@@ -255,6 +292,118 @@ COMMENTS_XTD_APP_MODEL_OPTIONS = {
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "forum@localhost")
+# Links in e-mails start with this origin (the same one the admin and the
+# invitation e-mails use).
+FORUM_BASE_URL = WAGTAILADMIN_BASE_URL
+# Seconds between a notification and its e-mail, so that a member who is on the
+# site reads it there first and gets no e-mail for it.
+FORUM_NOTIFICATION_EMAIL_DELAY = int(env("FORUM_NOTIFICATION_EMAIL_DELAY", "600"))
+
+# Trust levels and anti-spam (forum/trust.py, forum/ratelimit.py).
+# What a member must have done to reach each level, as in Discourse. Levels 1 and
+# 2 count everything ever done; level 3 counts the last `period_days` days, and
+# is lost again when the member no longer meets it. "posts_read" is the sum of
+# how far the member has read each topic (TopicReadState), an approximation of
+# Discourse's count of posts read.
+FORUM_TRUST_REQUIREMENTS = {
+    1: {"topics_entered": 5, "posts_read": 30, "days_visited": 2},
+    2: {
+        "days_visited": 15,
+        "topics_entered": 20,
+        "posts_read": 100,
+        "likes_given": 1,
+        "likes_received": 1,
+        "replies": 3,
+    },
+    3: {
+        "period_days": 100,
+        "days_visited": 50,
+        "replies": 10,
+        "likes_received": 20,
+        "likes_given": 30,
+        # Flags on the member's posts and comments that moderators upheld
+        # (hidden or deleted) in the period: more than this blocks promotion.
+        "max_flags_upheld": 5,
+    },
+}
+# What each level may put in a post or comment (None: no limit) and how often it
+# may act. Rates are "count/period" with the period in s, m, h or d; None: no
+# limit. Staff and moderators count as level 3.
+FORUM_TRUST_LIMITS = {
+    0: {
+        "links": 0,
+        "images": False,
+        "mentions": 2,
+        "rates": {
+            "topic": "3/d",
+            "reply": "10/h",
+            "comment": "10/h",
+            "like": "30/d",
+            "flag": "5/d",
+            "upload": "0/d",
+            "invitation": "0/d",
+        },
+    },
+    1: {
+        "links": 10,
+        "images": True,
+        "mentions": 5,
+        "rates": {
+            "topic": "10/d",
+            "reply": "30/h",
+            "comment": "30/h",
+            "like": "50/d",
+            "flag": "20/d",
+            "upload": "20/h",
+            "invitation": "20/d",
+        },
+    },
+    2: {
+        "links": None,
+        "images": True,
+        "mentions": 10,
+        "rates": {
+            "topic": "20/d",
+            "reply": "60/h",
+            "comment": "60/h",
+            "like": "75/d",
+            "flag": "30/d",
+            "upload": "60/h",
+            "invitation": "50/d",
+        },
+    },
+    3: {
+        "links": None,
+        "images": True,
+        "mentions": 20,
+        "rates": {
+            "topic": None,
+            "reply": None,
+            "comment": None,
+            "like": "100/d",
+            "flag": "50/d",
+            "upload": "100/h",
+            "invitation": "100/d",
+        },
+    },
+}
+# Per client address, whoever is signed in: sign-ups, and a ceiling on what new
+# (level 0) accounts behind one address may post together.
+FORUM_IP_RATE_LIMITS = {
+    "signup": "5/h",
+    "topic": "10/h",
+    "reply": "60/h",
+    "comment": "60/h",
+}
+# A level-0 member's posts and comments wait for a moderator until this many
+# have been approved.
+FORUM_HOLD_FIRST_POSTS = 2
+# Discourse's default_invitee_trust_level: invited members start here.
+FORUM_INVITEE_TRUST_LEVEL = 1
+# Behind a reverse proxy that sets X-Forwarded-For, the number of proxies in
+# front of Django (the client is that many entries from the right); 0 trusts
+# only REMOTE_ADDR.
+FORUM_TRUSTED_PROXY = int(env("FORUM_TRUSTED_PROXY", "0"))
 
 LOGGING = {
     "version": 1,

@@ -34,9 +34,18 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Eager by default; the worker a test starts runs with CELERY_EAGER=false.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
+# A worker a test starts gets a queue of its own, so that another test run's
+# worker on the same Redis cannot take its tasks.
+CELERY_TASK_DEFAULT_QUEUE = env("TEST_CELERY_QUEUE", "celery")
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# locmem in the test process; a worker a test starts writes files it can read.
+EMAIL_BACKEND = env(
+    "TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend"
+)
+EMAIL_FILE_PATH = env("TEST_EMAIL_FILE_PATH")
+# Notification e-mails go out at once: no FORUM_NOTIFICATION_EMAIL_DELAY.
+FORUM_NOTIFICATION_EMAIL_DELAY = 0
 DEMO_ACCOUNTS = True
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 # Uploads go to a directory of this test process's own, removed with the system's

@@ -23,6 +23,12 @@ then leave the topic's counters as they were, so that restoring it adds them
 back to the category. A topic's own counters therefore include its first post
 even when that post is deleted (`_TOPIC_VISIBLE`); a category counts only
 non-deleted posts of non-deleted topics.
+
+Moderation adds one rule: what waits for a moderator counts nowhere. A held
+reply (`Post.awaiting_approval`) is in no counter, though it has taken its
+post number; a topic whose first post is held (`Topic.awaiting_approval`)
+keeps its own counters, like a deleted one, but counts in no category and no
+tag. Hidden posts count everywhere: they only lose their text for readers.
 """
 
 import time
@@ -43,7 +49,9 @@ PARTICIPANT_BATCH = 1_000
 
 
 # Posts that count in their topic's own counters (see the module docstring).
-_TOPIC_VISIBLE = Q(deleted_at__isnull=True) | Q(number=1)
+_TOPIC_VISIBLE = Q(deleted_at__isnull=True, awaiting_approval=False) | Q(number=1)
+# Topics that count in their category and tags.
+_TOPIC_COUNTED = Q(deleted_at__isnull=True, awaiting_approval=False)
 
 
 def _count(queryset, group_by: str) -> Coalesce:
@@ -85,7 +93,9 @@ class Counter:
 def counters() -> list[Counter]:
     topic_posts = Post.objects.filter(topic=OuterRef("pk")).filter(_TOPIC_VISIBLE)
     newest_topic_post = topic_posts.order_by("-number")
-    visible_posts = Post.objects.filter(topic=OuterRef("pk"), deleted_at__isnull=True)
+    visible_posts = Post.objects.filter(
+        topic=OuterRef("pk"), deleted_at__isnull=True, awaiting_approval=False
+    )
     post_likes = _count(PostLike.objects.filter(post=OuterRef("pk")), "post")
     return [
         Counter("post.like_count", Post, "like_count", post_likes),
@@ -156,7 +166,7 @@ def counters() -> list[Counter]:
             Category,
             "topic_count",
             _count(
-                Topic.objects.filter(category=OuterRef("pk"), deleted_at__isnull=True),
+                Topic.objects.filter(_TOPIC_COUNTED, category=OuterRef("pk")),
                 "category",
             ),
         ),
@@ -169,9 +179,7 @@ def counters() -> list[Counter]:
             # than once per category.
             Coalesce(
                 Subquery(
-                    Topic.objects.filter(
-                        category=OuterRef("pk"), deleted_at__isnull=True
-                    )
+                    Topic.objects.filter(_TOPIC_COUNTED, category=OuterRef("pk"))
                     .annotate(visible=_count(visible_posts, "topic"))
                     .order_by()
                     .values("category")
@@ -187,7 +195,9 @@ def counters() -> list[Counter]:
             "topic_count",
             _count(
                 Topic.tags.through.objects.filter(
-                    tag=OuterRef("pk"), topic__deleted_at__isnull=True
+                    tag=OuterRef("pk"),
+                    topic__deleted_at__isnull=True,
+                    topic__awaiting_approval=False,
                 ),
                 "tag",
             ),
@@ -232,7 +242,12 @@ def repair_category_last_posts(*, dry_run: bool) -> int:
     no index on their date): the posts table read once per category.
     """
     newest = (
-        Post.objects.filter(deleted_at__isnull=True, topic__deleted_at__isnull=True)
+        Post.objects.filter(
+            deleted_at__isnull=True,
+            awaiting_approval=False,
+            topic__deleted_at__isnull=True,
+            topic__awaiting_approval=False,
+        )
         .annotate(
             rank=Window(
                 RowNumber(),

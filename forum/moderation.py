@@ -1,0 +1,430 @@
+"""Moderation: held posts and comments, flags, the review queue, suspensions.
+
+Every decision here is a service in the house shape: permission first, one
+transaction, the review item resolved, an audit entry written, the author told
+through notifications.moderation_outcome (in their own language, rendered by
+forum/notifications.py), and the search index brought in step after commit.
+
+A post or comment reaches the queue in two ways. It is *held* when a new
+member writes it (trust.needs_approval): it exists, keeps its number, but
+counts nowhere and only its author and moderators read it until approved. It
+is *flagged* when members report it; when enough trusted members agree
+(settings.FORUM_AUTO_HIDE_FLAGS flags from members at or above
+settings.FORUM_TRUSTED_FLAG_LEVEL) it is hidden at once, before a moderator
+looks, and stays hidden until one decides.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from search import services as search
+
+from . import audit, notifications, permissions
+from .models import Flag, Post, ReviewItem, Suspension
+
+NOTE_MAX_LENGTH = 1000
+REASON_MAX_LENGTH = 1000
+SUSPENSION_MAX_DAYS = 3650
+
+Status = ReviewItem.Status
+
+
+def auto_hide_flags() -> int:
+    return getattr(settings, "FORUM_AUTO_HIDE_FLAGS", 2)
+
+
+def trusted_flag_level() -> int:
+    return getattr(settings, "FORUM_TRUSTED_FLAG_LEVEL", 2)
+
+
+def _require(allowed: bool):
+    if not allowed:
+        raise PermissionDenied
+
+
+def _target(item_or_flag) -> dict:
+    if item_or_flag.post_id:
+        return {"post": item_or_flag.post}
+    return {"comment": item_or_flag.comment}
+
+
+def _pending_item(*, reason: str, post=None, comment=None) -> ReviewItem:
+    """The target's pending item, locked, or a new one (one per target at most)."""
+    target = {"post": post} if post is not None else {"comment": comment}
+    pending = ReviewItem.objects.select_for_update().filter(
+        status=Status.PENDING, **target
+    )
+    item = pending.first()
+    if item is not None:
+        return item
+    try:
+        with transaction.atomic():
+            return ReviewItem.objects.create(reason=reason, **target)
+    except IntegrityError:  # a concurrent flag opened it first
+        return pending.get()
+
+
+def _index_post(post: Post):
+    if post.is_first:
+        search.index_topic_later(post.topic_id)
+    else:
+        search.index_later("post", post.pk)
+
+
+# Held content ---------------------------------------------------------------------
+
+
+def post_hold(*, post: Post, notify: bool = True) -> ReviewItem:
+    """Queue a held post (services.topic_create / post_create call this)."""
+    item = _pending_item(reason=ReviewItem.Reason.HELD, post=post)
+    if notify and post.author_id:
+        notifications.moderation_outcome(
+            user=post.author, outcome="held", actor=None, post=post
+        )
+    return item
+
+
+@transaction.atomic
+def comment_hold(*, comment) -> ReviewItem:
+    """Queue a comment that was saved unpublished because its author is new."""
+    item = _pending_item(reason=ReviewItem.Reason.HELD, comment=comment)
+    if comment.user_id:
+        notifications.moderation_outcome(
+            user=comment.user, outcome="held", actor=None, comment=comment
+        )
+    return item
+
+
+# Flags ----------------------------------------------------------------------------
+
+
+def clean_flag(reason: str, note: str) -> tuple[str, str]:
+    note = (note or "").strip()
+    if reason not in Flag.Reason.values:
+        raise ValidationError({"reason": _("Choose why you are flagging this.")})
+    if reason == Flag.Reason.OTHER and not note:
+        raise ValidationError({"note": _("Tell the moderators what is wrong with it.")})
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "note": _("The note can have at most %(n)d characters.")
+                % {"n": NOTE_MAX_LENGTH}
+            }
+        )
+    return reason, note
+
+
+@transaction.atomic
+def flag_create(*, actor, post=None, comment=None, reason: str, note: str = "") -> Flag:
+    """Report a post or a comment; enough trusted flags hide it until reviewed."""
+    if (post is None) == (comment is None):
+        raise ValueError("flag exactly one post or one comment")
+    if post is not None:
+        _require(permissions.can_flag(actor, post))
+    else:
+        _require(permissions.can_flag_comment(actor, comment))
+    reason, note = clean_flag(reason, note)
+    target = {"post": post} if post is not None else {"comment": comment}
+    already = _("You have already flagged this. The moderators will look at it.")
+    if Flag.objects.filter(user=actor, **target).exists():
+        raise ValidationError({"reason": already})
+    item = _pending_item(reason=ReviewItem.Reason.FLAGGED, **target)
+    try:
+        with transaction.atomic():
+            flag = Flag.objects.create(
+                user=actor, reason=reason, note=note, review=item, **target
+            )
+    except IntegrityError:  # the same member, twice at once
+        raise ValidationError({"reason": already}) from None
+    _auto_hide(item, **target)
+    return flag
+
+
+def _auto_hide(item: ReviewItem, *, post=None, comment=None):
+    category = post.topic.category if post is not None else None
+    trusted = 0
+    flags = item.flags.select_related("user", "user__profile")
+    for flag in flags:
+        user = flag.user
+        if permissions.trust_level(user) >= trusted_flag_level() or (
+            category is not None and permissions.can_moderate(user, category)
+        ):
+            trusted += 1
+    if trusted < auto_hide_flags():
+        return
+    if post is not None:
+        if post.is_hidden:
+            return
+        post.hidden_at = timezone.now()
+        Post.objects.filter(pk=post.pk).update(hidden_at=post.hidden_at)
+        _index_post(post)
+        author, target = post.author, post
+    else:
+        if not comment.is_public:
+            return
+        comment.is_public = False
+        comment.save(update_fields=["is_public"])  # search/apps.py re-indexes it
+        author, target = comment.user, comment
+    audit.record(
+        actor=None,
+        action="auto_hide",
+        target=target,
+        reason=_("Hidden by %(n)d flags from trusted members.") % {"n": trusted},
+        review=item.pk,
+        flags=trusted,
+    )
+    if author is not None:
+        notifications.moderation_outcome(
+            user=author, outcome="hidden", actor=None, post=post, comment=comment
+        )
+
+
+# Review decisions -----------------------------------------------------------------
+
+
+def can_decide(actor, item: ReviewItem) -> bool:
+    if item.post_id:
+        return permissions.can_review_post(actor, item.post)
+    return permissions.can_review_comment(actor, item.comment)
+
+
+def _lock_pending(actor, item: ReviewItem) -> ReviewItem:
+    _require(can_decide(actor, item))
+    locked = ReviewItem.objects.select_for_update().get(pk=item.pk)
+    if locked.status != Status.PENDING:
+        raise ValidationError(_("Another moderator has already dealt with this."))
+    return item
+
+
+def _resolve(item: ReviewItem, *, actor, status: str, note: str):
+    item.status = status
+    item.resolved_at = timezone.now()
+    item.resolved_by = actor
+    item.note = (note or "").strip()[:NOTE_MAX_LENGTH]
+    item.save(update_fields=["status", "resolved_at", "resolved_by", "note"])
+
+
+def _tell_author(item: ReviewItem, *, outcome: str, actor, note: str):
+    author = item.post.author if item.post_id else item.comment.user
+    if author is not None:
+        notifications.moderation_outcome(
+            user=author,
+            outcome=outcome,
+            actor=actor,
+            post=item.post,
+            comment=item.comment,
+            reason=note,
+        )
+
+
+def _record(item: ReviewItem, *, actor, action: str, note: str):
+    target = item.post if item.post_id else item.comment
+    audit.record(
+        actor=actor,
+        action=action,
+        target=target,
+        reason=note,
+        review=item.pk,
+        review_reason=item.reason,
+        flags=item.flags.count(),
+    )
+
+
+@transaction.atomic
+def review_approve(*, actor, item: ReviewItem, note: str = "") -> ReviewItem:
+    """A held post or comment is published; a flagged one stays (or becomes
+    visible again) and its flags are dismissed."""
+    item = _lock_pending(actor, item)
+    if item.post_id:
+        from . import services  # services imports this module
+
+        post = item.post
+        was_held = post.awaiting_approval
+        if was_held:
+            services.post_publish(post)
+        if post.is_hidden:
+            post.hidden_at = None
+            Post.objects.filter(pk=post.pk).update(hidden_at=None)
+        _index_post(post)
+    else:
+        comment = item.comment
+        was_held = not comment.is_public and item.reason == ReviewItem.Reason.HELD
+        if not comment.is_public:
+            comment.is_public = True
+            comment.save(update_fields=["is_public"])  # search/apps.py indexes it
+    _resolve(item, actor=actor, status=Status.APPROVED, note=note)
+    _record(item, actor=actor, action="approve", note=note)
+    _tell_author(item, outcome="approved", actor=actor, note=note)
+    if was_held and item.post_id:
+        notifications.post_created(item.post)
+    elif was_held:
+        notifications.comment_posted(item.comment)
+        _notify_comment_followers_later(item.comment)
+    return item
+
+
+def _notify_comment_followers_later(comment):
+    """What xtd does for a comment posted public: e-mail who follows the page."""
+    from django_comments_xtd.views import notify_comment_followers
+
+    transaction.on_commit(lambda: notify_comment_followers(comment))
+
+
+@transaction.atomic
+def review_hide(*, actor, item: ReviewItem, note: str = "") -> ReviewItem:
+    """Keep it from readers (author and moderators still see it)."""
+    item = _lock_pending(actor, item)
+    if item.post_id:
+        post = item.post
+        if not post.is_hidden:
+            post.hidden_at = timezone.now()
+            Post.objects.filter(pk=post.pk).update(hidden_at=post.hidden_at)
+        _index_post(post)
+    else:
+        comment = item.comment
+        if comment.is_public:
+            comment.is_public = False
+            comment.save(update_fields=["is_public"])
+    _resolve(item, actor=actor, status=Status.HIDDEN, note=note)
+    _record(item, actor=actor, action="hide", note=note)
+    _tell_author(item, outcome="hidden", actor=actor, note=note)
+    return item
+
+
+@transaction.atomic
+def review_delete(*, actor, item: ReviewItem, note: str = "") -> ReviewItem:
+    """Delete it the way its author could: a post softly (restorable), a
+    comment marked removed."""
+    item = _lock_pending(actor, item)
+    if item.post_id:
+        from . import services
+
+        if not item.post.is_deleted:
+            services.post_delete(actor=actor, post=item.post)
+    else:
+        comment = item.comment
+        if not comment.is_removed:
+            comment.is_removed = True
+            comment.save(update_fields=["is_removed"])
+    _resolve(item, actor=actor, status=Status.DELETED, note=note)
+    _record(item, actor=actor, action="delete", note=note)
+    _tell_author(item, outcome="deleted", actor=actor, note=note)
+    return item
+
+
+# Suspensions ----------------------------------------------------------------------
+
+
+def clean_suspension(days, reason: str) -> tuple[int, str]:
+    errors = {}
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= SUSPENSION_MAX_DAYS:
+        errors["days"] = _("Suspend for 1 to %(n)d days.") % {"n": SUSPENSION_MAX_DAYS}
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = _("Say why: the member will read it.")
+    elif len(reason) > REASON_MAX_LENGTH:
+        errors["reason"] = _("The reason can have at most %(n)d characters.") % {
+            "n": REASON_MAX_LENGTH
+        }
+    if errors:
+        raise ValidationError(errors)
+    return days, reason
+
+
+@transaction.atomic
+def suspend_user(*, actor, user, days: int, reason: str) -> Suspension:
+    """The member keeps reading but writes nothing until the suspension ends."""
+    _require(permissions.can_suspend(actor, user))
+    days, reason = clean_suspension(days, reason)
+    now = timezone.now()
+    suspension = Suspension.objects.create(
+        user=user,
+        reason=reason,
+        starts_at=now,
+        ends_at=now + timedelta(days=days),
+        created_by=actor,
+    )
+    user._forum_suspended = True
+    audit.record(
+        actor=actor,
+        action="suspend",
+        target=user,
+        reason=reason,
+        days=days,
+        until=suspension.ends_at.isoformat(),
+    )
+    notifications.moderation_outcome(
+        user=user, outcome="suspended", actor=actor, reason=reason
+    )
+    return suspension
+
+
+@transaction.atomic
+def suspension_lift(*, actor, suspension: Suspension, reason: str = "") -> Suspension:
+    _require(permissions.can_suspend(actor, suspension.user))
+    if suspension.lifted_at is not None:
+        return suspension
+    suspension.lifted_at = timezone.now()
+    suspension.lifted_by = actor
+    suspension.save(update_fields=["lifted_at", "lifted_by"])
+    suspension.user._forum_suspended = None
+    audit.record(
+        actor=actor,
+        action="suspension_lift",
+        target=suspension.user,
+        reason=reason,
+        suspension=suspension.pk,
+    )
+    return suspension
+
+
+def active_suspension(user) -> Suspension | None:
+    """The suspension that ends last, for telling the member until when."""
+    if not permissions.is_suspended(user):
+        return None
+    return Suspension.objects.active().filter(user=user).order_by("-ends_at").first()
+
+
+# Comments (django-comments-xtd posts them; these receivers hold a new member's) --
+
+
+def hold_new_members_comment(sender, comment, request=None, **kwargs):
+    """comment_will_be_posted: a new member's comment is saved unpublished.
+
+    `comment` is xtd's TmpXtdComment, which becomes the XtdComment row; xtd
+    e-mails followers only for public comments, so a held one tells nobody.
+    """
+    from . import trust
+
+    user = comment.user
+    if user is not None and user.is_authenticated and trust.needs_approval(user):
+        comment.is_public = False
+        if request is not None:
+            request._forum_comment_held = True
+
+
+def queue_held_comment(sender, comment, request=None, **kwargs):
+    """confirmation_received, sent by xtd once the row exists: queue it."""
+    saved = getattr(comment, "xtd_comment", None)
+    held = request is not None and getattr(request, "_forum_comment_held", False)
+    if saved is None or saved.is_public or not held:
+        return
+    comment_hold(comment=saved)
+    from django.contrib import messages
+
+    messages.info(
+        request,
+        _(
+            "Thank you! As a new member, your first comments wait for a moderator "
+            "before others can see them. We will let you know."
+        ),
+    )

@@ -1,0 +1,158 @@
+"""The notifications page, opening and reading notifications, watching levels.
+
+A member only ever reaches their own notifications: any other id answers 404,
+so nothing says whether it exists. Actions answer htmx with the fragment they
+changed and plain form posts with a redirect, so all of it works without
+JavaScript.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import notifications, selectors
+from .models import Notification
+
+FILTERS = ("all", "unread")
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _own_notification(request, notification_id: int) -> Notification:
+    return get_object_or_404(
+        Notification.objects.select_related(
+            "user", "actor__profile", "topic", "post", "comment"
+        ),
+        pk=notification_id,
+        user=request.user,
+    )
+
+
+def _back(request, default: str) -> str:
+    """The page the form came from (its `next` field), if it is on this site."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@login_required
+@require_GET
+def notification_list(request):
+    current = request.GET.get("filter", "all")
+    if current not in FILTERS:
+        current = "all"
+    page = notifications.notifications_page(
+        user=request.user,
+        unread_only=current == "unread",
+        page_number=request.GET.get("page"),
+    )
+    return render(
+        request,
+        "forum/notifications.html",
+        {
+            "page": page,
+            "filter": current,
+            "filters": FILTERS,
+            "extra_query": f"filter={current}" if current != "all" else "",
+        },
+    )
+
+
+@login_required
+@require_GET
+def notification_open(request, notification_id: int):
+    """Mark the notification read and go to what it is about."""
+    notification = _own_notification(request, notification_id)
+    notifications.notification_mark_read(actor=request.user, notification=notification)
+    return redirect(notifications.target_url(notification))
+
+
+@login_required
+@require_POST
+def notification_read(request, notification_id: int):
+    notification = _own_notification(request, notification_id)
+    notifications.notification_mark_read(actor=request.user, notification=notification)
+    if _is_htmx(request):
+        return render(
+            request,
+            "forum/includes/notification_item.html",
+            {"notification": notification, "just_read": True},
+        )
+    return redirect(_back(request, reverse("forum:notifications")))
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    marked = notifications.notifications_mark_all_read(actor=request.user)
+    if marked:
+        messages.success(request, _("All notifications are marked as read."))
+    return redirect(_back(request, reverse("forum:notifications")))
+
+
+# Watching -----------------------------------------------------------------------
+
+
+def _watch_response(request, *, form_context: dict, redirect_to: str, error=None):
+    if _is_htmx(request):
+        # The status under the control, and its explanation out of band: the
+        # select keeps the member's choice and focus stays where it was. htmx
+        # swaps no 4xx answer, so an error comes back as a 200 fragment too.
+        return render(
+            request,
+            "forum/includes/watch_status.html",
+            {**form_context, "watch_error": error},
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Your notification level was saved."))
+    return redirect(redirect_to)
+
+
+@login_required
+@require_POST
+def topic_watch(request, topic_id: int):
+    topic = selectors.topic_for_reader(request.user, topic_id)
+    error = None
+    try:
+        notifications.topic_watch_set(
+            actor=request.user, topic=topic, level=request.POST.get("level")
+        )
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    return _watch_response(
+        request,
+        form_context={"watch_topic": topic},
+        redirect_to=topic.get_absolute_url(),
+        error=error,
+    )
+
+
+@login_required
+@require_POST
+def category_watch(request, category_slug: str):
+    category = selectors.category_by_slug(request.user, category_slug)
+    error = None
+    try:
+        notifications.category_watch_set(
+            actor=request.user, category=category, level=request.POST.get("level")
+        )
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    return _watch_response(
+        request,
+        form_context={"watch_category": category},
+        redirect_to=category.get_absolute_url(),
+        error=error,
+    )
