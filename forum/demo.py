@@ -298,15 +298,15 @@ def load_forum_demo(stdout) -> int:
 # A reply a member has flagged, so that the moderators' review queue shows
 # something on a fresh `make run` (log in as "moderator", open Review).
 FLAGGED = {
-    "topic": "Subtitles on every video: worth the effort?",
+    "topic": "Как часто публиковать в Telegram-канале госоргана?",
     "author": "daniyar",
     "raw": (
-        "Off topic, sorry: who has a contact at the printing house that did "
-        "the seminar banners? Write to me directly."
+        "Не по теме, извините: у кого есть контакт типографии, которая печатала "
+        "баннеры семинара? Напишите мне напрямую."
     ),
     "flagger": "aigerim",
     "reason": "off_topic",
-    "note": "Not about subtitles. Could this be its own topic?",
+    "note": "Это не о Telegram. Может, вынести в отдельную тему?",
 }
 
 

@@ -23,10 +23,12 @@ members, because it is the recipient's own address book hygiene, not a write
 to the forum.
 """
 
+import contextvars
 import html
 import logging
 import re
 import smtplib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -328,9 +330,24 @@ def _site_name() -> str:
 # Notification e-mails ------------------------------------------------------------
 
 
+_paused = contextvars.ContextVar("forum_notification_emails_paused", default=False)
+
+
+@contextmanager
+def paused():
+    """No notification e-mail for what happens inside: `load_demo` and imports
+    write content nobody needs to hear about by e-mail (the bell still shows it).
+    Wrap the transaction too, so that work run at its commit is covered."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
+
 def schedule_notification_email(notification) -> None:
     """Called for every notification created: e-mail it later, if still unread."""
-    if notification.kind not in EMAIL_KINDS:
+    if notification.kind not in EMAIL_KINDS or _paused.get():
         return
     send_notification_email.apply_async_on_commit(
         args=[notification.pk], countdown=settings.FORUM_NOTIFICATION_EMAIL_DELAY

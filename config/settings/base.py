@@ -175,6 +175,9 @@ TIME_ZONE = "Asia/Almaty"
 
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# A new translation starts as a draft: by default wagtail-localize publishes it
+# at once, with the source language's text, past the review workflow.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 # Wagtail's admin has no Kazakh catalogue; editors work in Russian or English.
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("ru", "Русский"), ("en", "English")]
 

@@ -29,7 +29,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    # No broker: tasks run in-process, right where they are enqueued.
+    # No broker: tasks run in-process, right where they are enqueued. Celery
+    # still opens a producer for eager tasks; the in-memory transport spares it
+    # (and the log) a search for a broker on localhost.
+    CELERY_BROKER_URL = "memory://localhost/"
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
 

@@ -31,6 +31,10 @@ CELERY_BROKER_URL = REDIS_URL
 # Tests stay independent of each other: a per-process cache, not the shared Redis.
 # Redis itself is exercised by the tests that need it (health, a real worker).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Wagtail's autosave of a page being created races a robot's quick "Publish"
+# (Wagtail 8.0.1 then creates the page twice and fails on the slug): a person
+# takes longer than the first half-second autosave, the browser tests do not.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 # Eager by default; the worker a test starts runs with CELERY_EAGER=false.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -37,6 +37,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 DEMO_PASSWORD = "demo-forum-2026"  # noqa: S105 - the demo accounts' published password
+# The password make_user (tests/forum_fixtures.py) gives the members it creates.
+MEMBER_PASSWORD = "pw-12345678"  # noqa: S105 - a test-only password
 PHONE = {"width": 390, "height": 844}
 LANGUAGES = ["kk", "ru", "en"]
 SEMINAR_PATH = "/{lang}/seminars/strategic-digital-communications-astana/"
@@ -118,17 +120,32 @@ def site(live_server, demo) -> str:
 
 @pytest.fixture
 def login(site):
-    """Log `page` in as `username` through the real log-in form."""
+    """Log `page` in as `username` through the real log-in form (a demo account
+    unless `password` says otherwise: MEMBER_PASSWORD for make_user's members)."""
 
-    def log_in(page: Page, username: str) -> None:
+    def log_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
         page.goto(f"{site}/en/accounts/login/")
         page.get_by_label("Login").fill(username)
-        page.get_by_label("Password").fill(DEMO_PASSWORD)
+        page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()
         account = page.get_by_role("navigation", name="Account")
         expect(account.get_by_role("link", name=username)).to_be_visible()
 
     return log_in
+
+
+@pytest.fixture
+def admin_login(site):
+    """Sign `page` in to Wagtail's admin as `username` through its own form."""
+
+    def sign_in(page: Page, username: str) -> None:
+        page.goto(f"{site}/admin/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("navigation", name="Main menu")).to_be_visible()
+
+    return sign_in
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from forum import emails
 from forum.demo import load_forum_demo
 from home import demo_content as content
 from home.demo_files import make_banner, make_pdf
@@ -68,7 +69,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.created = 0
-        with transaction.atomic():
+        # The demo's replies and mentions notify its members in the app only.
+        with emails.paused(), transaction.atomic():
             self.locales = {
                 code: Locale.objects.get_or_create(language_code=code)[0]
                 for code, _name in settings.LANGUAGES
