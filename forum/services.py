@@ -278,12 +278,17 @@ def _add_post(
     *, actor, topic: Topic, raw: str, reply_to=None, now=None, held: bool = False
 ) -> Post:
     """Create the post and count it. A held reply takes its number but counts
-    nowhere until approved (`post_publish`); a held first post counts in its
-    own topic, which itself counts nowhere while it awaits approval."""
+    nowhere until approved (`post_publish`), not even in the topic's highest
+    post number, which drives readers' unread counts; a held first post counts
+    in its own topic, which itself counts nowhere while it awaits approval."""
     now = now or timezone.now()
     # Lock the topic row so that concurrent replies get consecutive numbers.
     locked = Topic.objects.select_for_update().get(pk=topic.pk)
-    number = locked.highest_post_number + 1
+    # Held replies may sit past the highest number; numbers never repeat.
+    held_beyond = Post.objects.filter(
+        topic=topic, number__gt=locked.highest_post_number
+    ).aggregate(number=Max("number"))["number"]
+    number = max(locked.highest_post_number, held_beyond or 0) + 1
     usernames = existing_usernames(mentioned_usernames(raw))
     post = Post.objects.create(
         topic=topic,
@@ -295,9 +300,7 @@ def _add_post(
         created_at=now,
         awaiting_approval=held,
     )
-    if held and number > 1:
-        Topic.objects.filter(pk=topic.pk).update(highest_post_number=number)
-    else:
+    if not (held and number > 1):
         participants = [actor.pk] + [
             pk for pk in locked.participant_ids if pk != actor.pk
         ]
@@ -449,17 +452,22 @@ def post_publish(post: Post) -> None:
             )
             Tag.objects.filter(topics=topic).update(topic_count=F("topic_count") + 1)
         search.index_topic_later(topic.pk)
-    elif fresh.deleted_at is None:
+    else:
+        # Readers' unread counts take the reply in from now on.
         Topic.objects.filter(pk=topic.pk).update(
-            post_count=F("post_count") + 1,
-            like_count=F("like_count") + fresh.like_count,
+            highest_post_number=Greatest("highest_post_number", Value(post.number))
         )
-        if _topic_counts(topic):
-            Category.objects.filter(pk=topic.category_id).update(
-                post_count=F("post_count") + 1
+        if fresh.deleted_at is None:
+            Topic.objects.filter(pk=topic.pk).update(
+                post_count=F("post_count") + 1,
+                like_count=F("like_count") + fresh.like_count,
             )
-        _refresh_topic_activity(topic.pk)
-        _index_post_later(post)
+            if _topic_counts(topic):
+                Category.objects.filter(pk=topic.category_id).update(
+                    post_count=F("post_count") + 1
+                )
+            _refresh_topic_activity(topic.pk)
+            _index_post_later(post)
     _refresh_category_last_post(topic.category_id)
 
 

@@ -321,13 +321,17 @@ class TestHeldPosts:
         author_view = page_text(client, newcomer, held)
         assert "Quokka" in author_view and "waiting for a moderator" in author_view
         assert "Quokka" in page_text(client, moderator, held)
-        # A reader who opened the topic has read it to its end, past the held
-        # post they cannot see: it never shows as unread to them.
+        # The held reply stays out of the highest post number, so a reader who
+        # opened the topic has nothing unread in it while the reply waits.
         assert (
             TopicReadState.objects.get(user=member3, topic=topic).last_read_post_number
             == topic.highest_post_number
-            == 2
+            == 1
         )
+        # A reply written meanwhile takes the next number after the held one.
+        later = services.post_create(actor=member, topic=topic, raw="Meanwhile…")
+        assert later.number == 3
+        services.post_delete(actor=member, post=later)
 
         item = ReviewItem.objects.get(post=held)
         client.force_login(moderator)

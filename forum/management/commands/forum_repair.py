@@ -105,8 +105,10 @@ def counters() -> list[Counter]:
             Topic,
             "highest_post_number",
             Coalesce(
+                # Held replies wait outside it: they are nobody's unread yet.
                 Subquery(
                     Post.objects.filter(topic=OuterRef("pk"))
+                    .exclude(awaiting_approval=True, number__gt=1)
                     .order_by("-number")
                     .values("number")[:1]
                 ),
