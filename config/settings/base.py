@@ -262,6 +262,10 @@ CELERY_BEAT_SCHEDULE |= {
 
 # Search: "database" is the embedded default; "elasticsearch" needs ELASTICSEARCH_URL.
 SEARCH_BACKEND = env("SEARCH_BACKEND", "database")
+# The database backend counts and facets at most this many matches of a query
+# and then says "10,000+" (docs/search.md, "How the database backend ranks and
+# caps"); Elasticsearch counts them all.
+SEARCH_DATABASE_MATCH_CAP = 10_000
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
 ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", "forum")
 # The 9.x client's "compatible-with=9" media types; only the tests' in-memory

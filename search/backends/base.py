@@ -77,6 +77,9 @@ class SearchResults:
     facets: dict[str, list[Facet]]  # "type", "category", "language", "year"
     suggestion: str | None = None  # "did you mean", when nothing was found
     backend: str = ""
+    # More than `total` documents matched: the backend stopped counting there
+    # (the database backend's match cap), and facets count those `total` only.
+    capped: bool = False
 
 
 class SearchBackend(ABC):

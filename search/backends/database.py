@@ -4,17 +4,38 @@ It answers the same ParsedQuery as the Elasticsearch backend and passes the
 same behavioural suite (tests/search/test_behaviour.py). Terms are analysed in
 Python (search.analysis) on the way in and on the way out; PostgreSQL matches
 them with a GIN-indexed tsvector and ranks with ts_rank, SQLite with LIKE.
+
+A broad word matches tens of thousands of entries, and every match read costs
+a heap page: counting, faceting and ranking all of them took up to two seconds
+(issue #4). So a search is two queries (docs/search.md, "How the database
+backend ranks and caps"): the total and facets over the first
+`SEARCH_DATABASE_MATCH_CAP` matches (10,000 by default; past it the total is a
+lower bound, `SearchResults.capped`), and the page, for which ts_rank ranks
+RANK_WINDOW entries at most. Latest and most-liked order sort every match, as
+a capped sample would miss the newest or most-liked entry.
 """
 
 import difflib
+from collections import Counter
 from datetime import datetime, time
 from functools import reduce
-from operator import or_
+from operator import and_, or_
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Value
-from django.db.models.functions import ExtractYear
+from django.db.models import (
+    Case,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import ExtractYear, RowNumber
 from django.utils import timezone
 
 from search import analysis
@@ -24,6 +45,10 @@ from search.query import ParsedQuery
 from .base import Facet, Hit, SearchBackend, SearchDocument, SearchResults
 
 BATCH = 500
+MATCH_CAP = 10_000  # the default of settings.SEARCH_DATABASE_MATCH_CAP
+# Relevance ranks this many matches at most: the search page shows 100 pages
+# of 10 results at most, so no reader gets past the 1,000th.
+RANK_WINDOW = 1_000
 
 
 def _entry(document: SearchDocument) -> SearchEntry:
@@ -141,7 +166,7 @@ class DatabaseBackend(SearchBackend):
         return entries
 
     def _text(self, entries, query: ParsedQuery):
-        """Narrow by words, phrases and exclusions; annotate a rank on PostgreSQL."""
+        """Narrow by words, phrases and exclusions; the rank (PostgreSQL, words)."""
         words = [w for term in query.terms for w in analysis.WORD.findall(term)]
         rank_query = None
         for word in words:
@@ -174,24 +199,29 @@ class DatabaseBackend(SearchBackend):
                         _contains_any(["title_terms", "body_terms"], variants)
                     )
         if rank_query is not None:
-            entries = entries.annotate(rank=SearchRank(F("vector"), rank_query))
+            rank = SearchRank(F("vector"), rank_query)
         else:
-            entries = entries.annotate(rank=Value(0.0))
-        return entries, words
+            rank = None
+        return entries, words, rank
 
     def search(self, query, *, visibilities, page=1, per_page=10) -> SearchResults:
         entries = self._filtered(query, visibilities)
-        entries, words = self._text(entries, query)
+        entries, words, rank = self._text(entries, query)
         phrase_words = [w for p in query.phrases for w in analysis.WORD.findall(p)]
-        total = entries.count()
-        if query.order == "latest":
-            ordered = entries.order_by("-created_at", "-pk")
-        elif query.order == "likes":
-            ordered = entries.order_by("-likes", "-created_at", "-pk")
-        else:
-            ordered = entries.order_by("-rank", "-is_answer", "-created_at", "-pk")
+        cap = _match_cap()
+        counts = _counts(entries, cap)
+        total = sum(row[-1] for row in counts)
+        capped = any(row[-2] != row[-1] for row in counts)
         start = (max(page, 1) - 1) * per_page
-        rows = list(ordered[start : start + per_page]) if total else []
+        if not total:
+            rows = []
+        elif rank is not None and query.order == "relevance":
+            rows = _ranked_page(entries, query, rank, cap, total, start, per_page)
+        else:
+            ordered = entries.annotate(score=Value(0.0, FloatField())).order_by(
+                *(f"-{field}" for field in ORDERINGS[query.order])
+            )
+            rows = ordered[start : start + per_page]
         hits = [
             Hit(
                 kind=row.kind,
@@ -206,44 +236,20 @@ class DatabaseBackend(SearchBackend):
                 topic_title=row.topic_title,
                 likes=row.likes,
                 is_answer=row.is_answer,
-                score=float(row.rank or 0),
+                score=float(row.score or 0),
             )
             for row in rows
         ]
         return SearchResults(
             hits=hits,
-            total=total,
-            facets=self._facets(entries) if total else {},
+            total=min(total, cap),
+            facets=_facets(counts) if total else {},
             suggestion=None
             if total or not words
             else self._suggest(words, visibilities),
             backend=self.name,
+            capped=capped,
         )
-
-    def _facets(self, entries) -> dict[str, list[Facet]]:
-        plain = entries.order_by()
-        facets = {}
-        for name, field in (
-            ("type", "kind"),
-            ("category", "category"),
-            ("language", "language"),
-        ):
-            rows = plain.exclude(**{field: ""}).values(field).annotate(n=Count("pk"))
-            facets[name] = sorted(
-                (Facet(str(row[field]), row["n"]) for row in rows),
-                key=lambda f: (-f.count, f.value),
-            )
-        years = (
-            plain.annotate(year=ExtractYear("created_at"))
-            .values("year")
-            .annotate(n=Count("pk"))
-        )
-        facets["year"] = sorted(
-            (Facet(str(row["year"]), row["n"]) for row in years),
-            key=lambda f: f.value,
-            reverse=True,
-        )
-        return facets
 
     def _suggest(self, words: list[str], visibilities) -> str | None:
         """ "Did you mean": each word replaced by the closest title word, if any."""
@@ -291,6 +297,112 @@ class DatabaseBackend(SearchBackend):
 
 TITLED = ("news", "seminar", "material", "topic")
 UNTITLED = ("post", "comment")
+# Every field descending; "score" is the ts_rank, 0 without words and on SQLite.
+ORDERINGS = {
+    "relevance": ("score", "is_answer", "created_at", "pk"),
+    "latest": ("created_at", "pk"),
+    "likes": ("likes", "created_at", "pk"),
+}
+
+
+def _match_cap() -> int:
+    return getattr(settings, "SEARCH_DATABASE_MATCH_CAP", MATCH_CAP)
+
+
+def _counts(entries, cap: int) -> list[tuple]:
+    """(kind, category, language, year, counted, read) for the first cap + 1
+    matches the index returns; `counted` leaves the one past the cap out.
+
+    Without ORDER BY, PostgreSQL stops reading matches after cap + 1 rows
+    (a Limit over the bitmap heap scan); any ordering would read them all.
+    Counting in the database sends back a few dozen rows, not 10,000.
+    """
+    matches = (
+        entries.order_by()
+        .annotate(year=ExtractYear("created_at"), number=Window(RowNumber()))
+        .values("kind", "category", "language", "year", "number")[: cap + 1]
+    )
+    # The ORM cannot group a sliced queryset, hence SQL around the SQL Django
+    # compiled from it; every value stays a parameter.
+    sql, params = matches.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT kind, category, language, year, "  # noqa: S608
+            "SUM(CASE WHEN number <= %s THEN 1 ELSE 0 END), COUNT(*) "
+            f"FROM ({sql}) AS matches GROUP BY kind, category, language, year",
+            (cap, *params),
+        )
+        return cursor.fetchall()
+
+
+def _ranked_page(entries, query, rank, cap, total, start, per_page):
+    """A page by relevance, ts_rank computed for RANK_WINDOW entries at most.
+
+    ts_rank reads and decompresses each entry's whole tsvector (about 30 µs
+    an entry on the bench data), so ranking 20,000 matches took half a second. Past the
+    window, the entries ranked are the first `cap` matches with the words in
+    their title first, newest first: the ones ts_rank puts on top, as title
+    terms weigh 1.0 and body terms 0.4.
+    """
+    window = max(RANK_WINDOW, start + per_page)
+    if total > window:
+        title_hit = Case(
+            When(_title_match(query), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        first = (
+            entries.order_by()
+            .annotate(entry=F("pk"), title_hit=title_hit, newest=F("created_at"))
+            .values("entry", "title_hit", "newest")[:cap]
+        )
+        # Ordered over the sliced queryset, which the ORM cannot: see _counts.
+        sql, params = first.query.sql_with_params()
+        entries = SearchEntry.objects.filter(
+            pk__in=RawSQL(  # noqa: S611
+                f"SELECT entry FROM ({sql}) AS first_matches "  # noqa: S608
+                "ORDER BY title_hit DESC, newest DESC, entry DESC LIMIT %s",
+                (*params, window),
+            )
+        )
+    ordered = entries.annotate(score=rank).order_by(
+        *(f"-{field}" for field in ORDERINGS["relevance"])
+    )
+    return ordered[start : start + per_page]
+
+
+def _title_match(query) -> Q:
+    """Every word in the title terms, as the Weight A part of the vector has it."""
+    return reduce(
+        and_,
+        (
+            _contains_any(["title_terms"], analysis.word_terms(word))
+            for term in query.terms
+            for word in analysis.WORD.findall(term)
+        ),
+    )
+
+
+def _facets(counts) -> dict[str, list[Facet]]:
+    """Type, category, language and year facets from _counts()' rows."""
+    totals = {name: Counter() for name in ("type", "category", "language", "year")}
+    for kind, category, language, year, counted, _read in counts:
+        totals["type"][kind] += counted
+        totals["category"][category] += counted
+        totals["language"][language] += counted
+        totals["year"][str(int(year))] += counted
+    facets = {}
+    for name in ("type", "category", "language"):
+        facets[name] = sorted(
+            (Facet(value, n) for value, n in totals[name].items() if value and n),
+            key=lambda f: (-f.count, f.value),
+        )
+    facets["year"] = sorted(
+        (Facet(value, n) for value, n in totals["year"].items() if n),
+        key=lambda f: f.value,
+        reverse=True,
+    )
+    return facets
 
 
 def _quote_tsquery(term: str) -> str:
