@@ -213,8 +213,16 @@ def review_decide(request, item_id, action):
     else:
         messages.success(request, str(done))
     if _is_htmx(request):
+        # The counts on the page (the sentence and the header's link) follow
+        # out of band, so they do not go stale until the next page load.
         return render(
-            request, "forum/_review_resolved.html", {"item": item, "done": done}
+            request,
+            "forum/_review_resolved.html",
+            {
+                "item": item,
+                "done": done,
+                "pending": selectors.review_pending_count(request.user),
+            },
         )
     return redirect(_queue_url(request))
 

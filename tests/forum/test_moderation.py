@@ -6,6 +6,7 @@ notification fan-out) runs inside `django_capture_on_commit_callbacks`.
 """
 
 import io
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -613,3 +614,29 @@ def test_the_demo_has_a_flagged_post_waiting_for_the_moderator(demo, client):
     client.force_login(moderator)
     assert "типографии" in client.get(reverse("forum:review_queue")).content.decode()
     assert Post.objects.filter(raw__contains="типографии").count() == 1
+
+
+def test_a_decision_made_with_htmx_updates_the_queues_counts_too(
+    client, reply, member3, moderator, django_capture_on_commit_callbacks
+):
+    """htmx swaps the decided item; the "N items wait" sentence and the
+    header's count come along out of band instead of going stale."""
+    flag(member3, reply, django_capture_on_commit_callbacks)
+    item = ReviewItem.objects.get(post=reply, status=Status.PENDING)
+    client.force_login(moderator)
+    queue = client.get(reverse("forum:review_queue")).content.decode()
+    assert 'id="review-count"' in queue and 'id="review-link-count"' in queue
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("forum:review_decide", args=[item.pk, "hide"]),
+            HTTP_HX_REQUEST="true",
+        )
+
+    page = response.content.decode()
+    left = ReviewItem.objects.filter(status=Status.PENDING).count()
+    assert f'id="review-{item.pk}"' in page
+    assert re.search(
+        rf'id="review-count" hx-swap-oob="true">{left} items? wait', page
+    ), page
+    assert 'id="review-link-count" hx-swap-oob="true"' in page
