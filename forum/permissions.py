@@ -171,11 +171,14 @@ def can_restore_post(user, post: Post) -> bool:
 
 
 def can_like(user, post: Post) -> bool:
+    """Held posts count nowhere yet, and only their readers may like a post."""
     return (
         can_write(user)
         and post.author_id != user.pk
         and not post.is_deleted
+        and not post.awaiting_approval
         and can_see_topic(user, post.topic)
+        and can_read_post(user, post)
         and not post.topic.is_archived
     )
 

@@ -454,14 +454,14 @@ def post_publish(post: Post) -> None:
         search.index_topic_later(topic.pk)
     else:
         # Readers' unread counts take the reply in from now on.
-        Topic.objects.filter(pk=topic.pk).update(
-            highest_post_number=Greatest("highest_post_number", Value(post.number))
-        )
+        counters = {
+            "highest_post_number": Greatest("highest_post_number", Value(post.number))
+        }
         if fresh.deleted_at is None:
-            Topic.objects.filter(pk=topic.pk).update(
-                post_count=F("post_count") + 1,
-                like_count=F("like_count") + fresh.like_count,
-            )
+            counters["post_count"] = F("post_count") + 1
+            counters["like_count"] = F("like_count") + fresh.like_count
+        Topic.objects.filter(pk=topic.pk).update(**counters)
+        if fresh.deleted_at is None:
             if _topic_counts(topic):
                 Category.objects.filter(pk=topic.category_id).update(
                     post_count=F("post_count") + 1
@@ -519,12 +519,7 @@ def _refresh_category_last_post(category_id: int):
 @transaction.atomic
 def like_toggle(*, actor, post: Post) -> bool:
     """Like the post, or take the like back. Returns whether it is now liked."""
-    # Held posts count nowhere yet, and only their readers may like a post.
-    _require(
-        permissions.can_like(actor, post)
-        and not post.awaiting_approval
-        and permissions.can_read_post(actor, post)
-    )
+    _require(permissions.can_like(actor, post))
     deleted, _rows = PostLike.objects.filter(post=post, user=actor).delete()
     delta = -1 if deleted else 1
     if not deleted:
@@ -552,8 +547,11 @@ def bookmark_toggle(*, actor, post: Post) -> bool:
 
 @transaction.atomic
 def solution_accept(*, actor, post: Post) -> Topic:
-    _require(permissions.can_accept_solution(actor, post) and not post.is_hidden)
-    _require(not post.awaiting_approval)
+    # Clearing stays possible on a hidden solution; choosing one is not.
+    _require(
+        permissions.can_accept_solution(actor, post)
+        and not (post.is_hidden or post.awaiting_approval)
+    )
     Topic.objects.filter(pk=post.topic_id).update(solution=post)
     post.topic.solution = post
     notifications.solution_accepted(post=post, actor=actor)
