@@ -51,8 +51,9 @@ class PreferencesForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def preferences(request):
     status = 200
+    can_save = permissions.can_edit_profile(request.user, request.user)
     if request.method == "POST":
-        if not permissions.can_edit_profile(request.user, request.user):
+        if not can_save:
             raise PermissionDenied
         form = PreferencesForm(request.POST)
         if form.is_valid():
@@ -67,11 +68,7 @@ def preferences(request):
     return render(
         request,
         "forum/preferences.html",
-        {
-            "form": form,
-            "email": request.user.email,
-            "can_save": permissions.can_edit_profile(request.user, request.user),
-        },
+        {"form": form, "email": request.user.email, "can_save": can_save},
         status=status,
     )
 

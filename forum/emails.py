@@ -45,6 +45,7 @@ from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -190,8 +191,7 @@ def unsubscribe_target(token: str):
     user_id = data.get("u")
     if not isinstance(user_id, int):
         raise InvalidUnsubscribeToken
-    user = get_user_model().objects.select_related("profile").filter(pk=user_id)
-    user = user.first()
+    user = get_user_model().objects.select_related("profile").filter(pk=user_id).first()
     if user is None:
         raise InvalidUnsubscribeToken
     return user, data["w"]
@@ -304,22 +304,24 @@ def _send_once(key: str, user, build) -> bool:
     return True
 
 
-def _message(
-    *, user, subject: str, text: str, html_body: str, unsubscribe: str
-) -> EmailMultiAlternatives:
+def _message(user, template: str, context: dict) -> EmailMultiAlternatives:
+    """The e-mail from forum/email/<template>_body.{txt,html}, rendered in the
+    active language; `context` holds its "subject" and "unsubscribe_url"."""
     message = EmailMultiAlternatives(
-        " ".join(subject.split()),
-        text,
+        " ".join(context["subject"].split()),
+        render_to_string(f"forum/email/{template}_body.txt", context),
         to=[user.email],
         headers={
             # RFC 2369 and RFC 8058: mail clients offer their own unsubscribe
             # button, which POSTs to the link without a login.
-            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Auto-Submitted": "auto-generated",
         },
     )
-    message.attach_alternative(html_body, "text/html")
+    message.attach_alternative(
+        render_to_string(f"forum/email/{template}_body.html", context), "text/html"
+    )
     return message
 
 
@@ -518,15 +520,7 @@ def _notification_message(notification: Notification) -> EmailMultiAlternatives:
     language = language_of(user)
     with translation.override(language):
         context = _notification_context(notification, language)
-        text = render_to_string("forum/email/notification_body.txt", context)
-        html_body = render_to_string("forum/email/notification_body.html", context)
-    return _message(
-        user=user,
-        subject=context["subject"],
-        text=text,
-        html_body=html_body,
-        unsubscribe=context["unsubscribe_url"],
-    )
+        return _message(user, "notification", context)
 
 
 # Digests ------------------------------------------------------------------------
@@ -732,8 +726,6 @@ def digest_build(user, frequency: str, period_start: date) -> Digest:
 
 
 def _seminar_dates(page) -> str:
-    from django.utils.formats import date_format
-
     first = date_format(page.start_date, "DATE_FORMAT")
     if page.end_date == page.start_date:
         return first
@@ -804,6 +796,7 @@ def digest_deliver(user_id: int, frequency: str, period_start: date) -> str:
 
 def _digest_message(user, frequency, digest: Digest, language: str):
     with translation.override(language):
+        site_name = _site_name()
         if frequency == DigestFrequency.DAILY:
             subject = _("Your daily digest from the %(site)s")
         else:
@@ -812,22 +805,14 @@ def _digest_message(user, frequency, digest: Digest, language: str):
             "user": user,
             "name": display_name(user),
             "frequency": frequency,
-            "subject": subject % {"site": _site_name()},
+            "subject": subject % {"site": site_name},
             "digest": digest,
             "forum_url": absolute(reverse("forum:latest")),
             "preferences_url": preferences_url(language),
             "unsubscribe_url": unsubscribe_url(user, DIGEST, language),
-            "site_name": _site_name(),
+            "site_name": site_name,
         }
-        text = render_to_string("forum/email/digest_body.txt", context)
-        html_body = render_to_string("forum/email/digest_body.html", context)
-    return _message(
-        user=user,
-        subject=context["subject"],
-        text=text,
-        html_body=html_body,
-        unsubscribe=context["unsubscribe_url"],
-    )
+        return _message(user, "digest", context)
 
 
 @shared_task(ignore_result=True)
