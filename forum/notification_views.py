@@ -17,12 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import notifications, selectors
 from .models import Notification
+from .views import is_htmx
 
 FILTERS = ("all", "unread")
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _own_notification(request, notification_id: int) -> Notification:
@@ -82,7 +79,7 @@ def notification_open(request, notification_id: int):
 def notification_read(request, notification_id: int):
     notification = _own_notification(request, notification_id)
     notifications.notification_mark_read(actor=request.user, notification=notification)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(
             request,
             "forum/includes/notification_item.html",
@@ -103,56 +100,41 @@ def notifications_read_all(request):
 # Watching -----------------------------------------------------------------------
 
 
-def _watch_response(request, *, form_context: dict, redirect_to: str, error=None):
-    if _is_htmx(request):
+def _watch_save(request, set_level, **target):
+    """Set the posted level on the topic or category in `target` (its one
+    keyword) and answer htmx with the control's status, a form post with a
+    redirect back to it."""
+    [(kind, watched)] = target.items()
+    error = None
+    try:
+        set_level(actor=request.user, level=request.POST.get("level"), **target)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    if is_htmx(request):
         # The status under the control, and its explanation out of band: the
         # select keeps the member's choice and focus stays where it was. htmx
         # swaps no 4xx answer, so an error comes back as a 200 fragment too.
         return render(
             request,
             "forum/includes/watch_status.html",
-            {**form_context, "watch_error": error},
+            {f"watch_{kind}": watched, "watch_error": error},
         )
     if error:
         messages.error(request, error)
     else:
         messages.success(request, _("Your notification level was saved."))
-    return redirect(redirect_to)
+    return redirect(watched.get_absolute_url())
 
 
 @login_required
 @require_POST
 def topic_watch(request, topic_id: int):
     topic = selectors.topic_for_reader(request.user, topic_id)
-    error = None
-    try:
-        notifications.topic_watch_set(
-            actor=request.user, topic=topic, level=request.POST.get("level")
-        )
-    except ValidationError as exc:
-        error = " ".join(exc.messages)
-    return _watch_response(
-        request,
-        form_context={"watch_topic": topic},
-        redirect_to=topic.get_absolute_url(),
-        error=error,
-    )
+    return _watch_save(request, notifications.topic_watch_set, topic=topic)
 
 
 @login_required
 @require_POST
 def category_watch(request, category_slug: str):
     category = selectors.category_by_slug(request.user, category_slug)
-    error = None
-    try:
-        notifications.category_watch_set(
-            actor=request.user, category=category, level=request.POST.get("level")
-        )
-    except ValidationError as exc:
-        error = " ".join(exc.messages)
-    return _watch_response(
-        request,
-        form_context={"watch_category": category},
-        redirect_to=category.get_absolute_url(),
-        error=error,
-    )
+    return _watch_save(request, notifications.category_watch_set, category=category)

@@ -116,8 +116,8 @@ def topic_level(user, topic: Topic) -> dict:
     its category and parent as subqueries.
     """
     if not permissions.is_member(user):
-        return {"level": Level.NORMAL, "inherited": False}
-    own, category_level, parent_level = (
+        return _resolved(None)
+    own, in_category, in_parent = (
         Topic.objects.filter(pk=topic.pk)
         .annotate(
             own=_level_of(TopicWatch.objects.filter(topic=OuterRef("pk"), user=user)),
@@ -133,33 +133,34 @@ def topic_level(user, topic: Topic) -> dict:
         .values_list("own", "in_category", "in_parent")
         .first()
     ) or (None, None, None)
-    if own is not None:
-        return {"level": own, "inherited": False}
-    inherited = category_level if category_level is not None else parent_level
-    if inherited is not None:
-        return {"level": inherited, "inherited": True}
-    return {"level": Level.NORMAL, "inherited": False}
+    return _resolved(own, in_category, in_parent)
 
 
 def category_level(user, category: Category) -> dict:
     """The member's level for the category, or the one its parent passes down."""
     if not permissions.is_member(user):
-        return {"level": Level.NORMAL, "inherited": False}
+        return _resolved(None)
     rows = dict(
         CategoryWatch.objects.filter(
             user=user,
             category_id__in=[pk for pk in (category.pk, category.parent_id) if pk],
         ).values_list("category_id", "level")
     )
-    if category.pk in rows:
-        return {"level": rows[category.pk], "inherited": False}
-    if category.parent_id in rows:
-        return {"level": rows[category.parent_id], "inherited": True}
-    return {"level": Level.NORMAL, "inherited": False}
+    return _resolved(rows.get(category.pk), rows.get(category.parent_id))
 
 
 def _level_of(queryset):
     return Subquery(queryset.values("level")[:1])
+
+
+def _resolved(own, *inherited) -> dict:
+    """The member's own level, else the first level passed down, else Normal."""
+    if own is not None:
+        return {"level": own, "inherited": False}
+    for level in inherited:
+        if level is not None:
+            return {"level": level, "inherited": True}
+    return {"level": Level.NORMAL, "inherited": False}
 
 
 def _clean_level(level) -> int:
@@ -355,7 +356,6 @@ def _post_recipients(post: Post, kinds) -> dict[int, str]:
         candidates[Kind.MENTION] = set(
             Mention.objects.filter(post=post).values_list("user_id", flat=True)
         )
-    watching = set()
     if Kind.POSTED in kinds or Kind.NEW_TOPIC in kinds:
         watching = set(
             TopicWatch.objects.filter(topic=topic, level=Level.WATCHING).values_list(
