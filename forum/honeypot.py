@@ -62,10 +62,6 @@ class HoneypotMixin(forms.Form):
     website = HoneypotField()
 
 
-def is_filled(data) -> bool:
-    return bool((data.get(FIELD_NAME) or "").strip())
-
-
 def rejection(request, form_name: str = ""):
     logger.info(
         "Honeypot filled in on %s (%s) from %s",

@@ -47,12 +47,6 @@ def _require(allowed: bool):
         raise PermissionDenied
 
 
-def _target(item_or_flag) -> dict:
-    if item_or_flag.post_id:
-        return {"post": item_or_flag.post}
-    return {"comment": item_or_flag.comment}
-
-
 def _pending_item(*, reason: str, post=None, comment=None) -> ReviewItem:
     """The target's pending item, locked, or a new one (one per target at most)."""
     target = {"post": post} if post is not None else {"comment": comment}
@@ -74,6 +68,24 @@ def _index_post(post: Post):
         search.index_topic_later(post.topic_id)
     else:
         search.index_later("post", post.pk)
+
+
+def _hide_post(post: Post) -> bool:
+    """Hide the post from readers; False when it already was."""
+    if post.is_hidden:
+        return False
+    post.hidden_at = timezone.now()
+    Post.objects.filter(pk=post.pk).update(hidden_at=post.hidden_at)
+    return True
+
+
+def _hide_comment(comment) -> bool:
+    """Unpublish the comment; False when it already was."""
+    if not comment.is_public:
+        return False
+    comment.is_public = False
+    comment.save(update_fields=["is_public"])  # search/apps.py re-indexes it
+    return True
 
 
 # Held content ---------------------------------------------------------------------
@@ -119,15 +131,18 @@ def clean_flag(reason: str, note: str) -> tuple[str, str]:
     return reason, note
 
 
+def can_flag(actor, *, post=None, comment=None) -> bool:
+    if post is not None:
+        return permissions.can_flag(actor, post)
+    return permissions.can_flag_comment(actor, comment)
+
+
 @transaction.atomic
 def flag_create(*, actor, post=None, comment=None, reason: str, note: str = "") -> Flag:
     """Report a post or a comment; enough trusted flags hide it until reviewed."""
     if (post is None) == (comment is None):
         raise ValueError("flag exactly one post or one comment")
-    if post is not None:
-        _require(permissions.can_flag(actor, post))
-    else:
-        _require(permissions.can_flag_comment(actor, comment))
+    _require(can_flag(actor, post=post, comment=comment))
     reason, note = clean_flag(reason, note)
     target = {"post": post} if post is not None else {"comment": comment}
     already = _("You have already flagged this. The moderators will look at it.")
@@ -158,17 +173,13 @@ def _auto_hide(item: ReviewItem, *, post=None, comment=None):
     if trusted < auto_hide_flags():
         return
     if post is not None:
-        if post.is_hidden:
+        if not _hide_post(post):
             return
-        post.hidden_at = timezone.now()
-        Post.objects.filter(pk=post.pk).update(hidden_at=post.hidden_at)
         _index_post(post)
         author, target = post.author, post
     else:
-        if not comment.is_public:
+        if not _hide_comment(comment):
             return
-        comment.is_public = False
-        comment.save(update_fields=["is_public"])  # search/apps.py re-indexes it
         author, target = comment.user, comment
     audit.record(
         actor=None,
@@ -201,38 +212,38 @@ def _lock_pending(actor, item: ReviewItem) -> ReviewItem:
     return item
 
 
-def _resolve(item: ReviewItem, *, actor, status: str, note: str):
+def author_of(item: ReviewItem):
+    """Who wrote the post or comment under review (None for a deleted account)."""
+    return item.post.author if item.post_id else item.comment.user
+
+
+def _conclude(item: ReviewItem, *, actor, status: str, action: str, note: str):
+    """Resolve the item, audit the decision and tell the author its outcome
+    (named like the status: "approved", "hidden", "deleted")."""
     item.status = status
     item.resolved_at = timezone.now()
     item.resolved_by = actor
     item.note = (note or "").strip()[:NOTE_MAX_LENGTH]
     item.save(update_fields=["status", "resolved_at", "resolved_by", "note"])
-
-
-def _tell_author(item: ReviewItem, *, outcome: str, actor, note: str):
-    author = item.post.author if item.post_id else item.comment.user
-    if author is not None:
-        notifications.moderation_outcome(
-            user=author,
-            outcome=outcome,
-            actor=actor,
-            post=item.post,
-            comment=item.comment,
-            reason=note,
-        )
-
-
-def _record(item: ReviewItem, *, actor, action: str, note: str):
-    target = item.post if item.post_id else item.comment
     audit.record(
         actor=actor,
         action=action,
-        target=target,
+        target=item.post if item.post_id else item.comment,
         reason=note,
         review=item.pk,
         review_reason=item.reason,
         flags=item.flags.count(),
     )
+    author = author_of(item)
+    if author is not None:
+        notifications.moderation_outcome(
+            user=author,
+            outcome=str(status),
+            actor=actor,
+            post=item.post,
+            comment=item.comment,
+            reason=note,
+        )
 
 
 @transaction.atomic
@@ -257,9 +268,7 @@ def review_approve(*, actor, item: ReviewItem, note: str = "") -> ReviewItem:
         if not comment.is_public:
             comment.is_public = True
             comment.save(update_fields=["is_public"])  # search/apps.py indexes it
-    _resolve(item, actor=actor, status=Status.APPROVED, note=note)
-    _record(item, actor=actor, action="approve", note=note)
-    _tell_author(item, outcome="approved", actor=actor, note=note)
+    _conclude(item, actor=actor, status=Status.APPROVED, action="approve", note=note)
     if was_held and item.post_id:
         notifications.post_created(item.post)
     elif was_held:
@@ -280,19 +289,11 @@ def review_hide(*, actor, item: ReviewItem, note: str = "") -> ReviewItem:
     """Keep it from readers (author and moderators still see it)."""
     item = _lock_pending(actor, item)
     if item.post_id:
-        post = item.post
-        if not post.is_hidden:
-            post.hidden_at = timezone.now()
-            Post.objects.filter(pk=post.pk).update(hidden_at=post.hidden_at)
-        _index_post(post)
+        _hide_post(item.post)
+        _index_post(item.post)
     else:
-        comment = item.comment
-        if comment.is_public:
-            comment.is_public = False
-            comment.save(update_fields=["is_public"])
-    _resolve(item, actor=actor, status=Status.HIDDEN, note=note)
-    _record(item, actor=actor, action="hide", note=note)
-    _tell_author(item, outcome="hidden", actor=actor, note=note)
+        _hide_comment(item.comment)
+    _conclude(item, actor=actor, status=Status.HIDDEN, action="hide", note=note)
     return item
 
 
@@ -311,9 +312,7 @@ def review_delete(*, actor, item: ReviewItem, note: str = "") -> ReviewItem:
         if not comment.is_removed:
             comment.is_removed = True
             comment.save(update_fields=["is_removed"])
-    _resolve(item, actor=actor, status=Status.DELETED, note=note)
-    _record(item, actor=actor, action="delete", note=note)
-    _tell_author(item, outcome="deleted", actor=actor, note=note)
+    _conclude(item, actor=actor, status=Status.DELETED, action="delete", note=note)
     return item
 
 

@@ -41,16 +41,11 @@ ACTION_LABELS = {
 class ViewOnlyPolicy(BasePermissionPolicy):
     """Staff and moderators may look; nobody may add, change or delete."""
 
-    def _may_view(self, user) -> bool:
-        return bool(user and user.is_active) and (
-            user.is_staff or permissions.is_global_moderator(user)
-        )
-
     def user_has_permission(self, user, action):
-        return action == "view" and self._may_view(user)
+        return action == "view" and permissions.is_global_moderator(user)
 
     def user_has_any_permission(self, user, actions):
-        return "view" in actions and self._may_view(user)
+        return "view" in actions and permissions.is_global_moderator(user)
 
     def users_with_any_permission(self, actions):
         User = get_user_model()

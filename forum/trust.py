@@ -184,9 +184,8 @@ def needs_approval(actor) -> bool:
     """
     if not permissions.is_member(actor):
         return False
-    if permissions.is_global_moderator(actor) or permissions.moderated_category_ids(
-        actor
-    ):
+    # Global moderators and staff count as regulars (permissions.trust_level).
+    if permissions.moderated_category_ids(actor):
         return False
     if permissions.trust_level(actor) > TrustLevel.NEW:
         return False
@@ -286,21 +285,16 @@ def _grouped(queryset, key: str, since_field: str, since, **extra) -> dict:
     return {row[key]: row for row in rows if row[key] is not None}
 
 
-def member_activity(user_ids=None) -> dict[int, Activity]:
-    """Every member's activity, in a fixed number of aggregate queries.
-
-    `user_ids` narrows the result to some members (the admin's page of them).
-    """
+def member_activity() -> dict[int, Activity]:
+    """Every member's activity, in a fixed number of aggregate queries."""
     now = timezone.now()
-    since = now - timedelta(days=_period_days())
-    since_day = timezone.localdate(now) - timedelta(days=_period_days())
+    period = timedelta(days=_period_days())
+    since = now - period
+    since_day = timezone.localdate(now) - period
 
-    def only(queryset, lookup):
-        return queryset.filter(**{f"{lookup}__in": user_ids}) if user_ids else queryset
-
-    visits = _grouped(only(UserVisit.objects, "user"), "user", "day", since_day)
+    visits = _grouped(UserVisit.objects, "user", "day", since_day)
     reads = _grouped(
-        only(TopicReadState.objects, "user"),
+        TopicReadState.objects,
         "user",
         "last_visited_at",
         since,
@@ -309,30 +303,23 @@ def member_activity(user_ids=None) -> dict[int, Activity]:
             Sum("last_read_post_number", filter=Q(last_visited_at__gte=since)), 0
         ),
     )
-    likes_given = _grouped(only(PostLike.objects, "user"), "user", "created_at", since)
+    likes_given = _grouped(PostLike.objects, "user", "created_at", since)
     comment_likes = CommentFlag.objects.filter(flag=LIKEDIT_FLAG)
-    comment_likes_given = _grouped(
-        only(comment_likes, "user"), "user", "flag_date", since
-    )
-    likes_received = _grouped(
-        only(PostLike.objects, "post__author"), "post__author", "created_at", since
-    )
+    comment_likes_given = _grouped(comment_likes, "user", "flag_date", since)
+    likes_received = _grouped(PostLike.objects, "post__author", "created_at", since)
     comment_likes_received = _grouped(
-        only(comment_likes, "comment__user"), "comment__user", "flag_date", since
+        comment_likes, "comment__user", "flag_date", since
     )
     replies = _grouped(
-        only(
-            Post.objects.filter(
-                number__gt=1, deleted_at__isnull=True, awaiting_approval=False
-            ),
-            "author",
+        Post.objects.filter(
+            number__gt=1, deleted_at__isnull=True, awaiting_approval=False
         ),
         "author",
         "created_at",
         since,
     )
     comments = _grouped(
-        only(XtdComment.objects.filter(is_public=True, is_removed=False), "user"),
+        XtdComment.objects.filter(is_public=True, is_removed=False),
         "user",
         "submit_date",
         since,
@@ -340,13 +327,11 @@ def member_activity(user_ids=None) -> dict[int, Activity]:
     upheld = Flag.objects.filter(
         review__status__in=[ReviewItem.Status.HIDDEN, ReviewItem.Status.DELETED]
     ).annotate(target_user=Coalesce("post__author", "comment__user"))
-    flags = _grouped(
-        only(upheld, "target_user"), "target_user", "review__resolved_at", since
-    )
+    flags = _grouped(upheld, "target_user", "review__resolved_at", since)
     suspended = set(
-        only(Suspension.objects, "user")
-        .filter(starts_at__lte=now, ends_at__gte=since)
-        .values_list("user", flat=True)
+        Suspension.objects.filter(starts_at__lte=now, ends_at__gte=since).values_list(
+            "user", flat=True
+        )
     )
 
     activity: dict[int, Activity] = {}
