@@ -20,10 +20,7 @@ from django_comments_xtd.models import XtdComment
 
 from . import honeypot, moderation, permissions, ratelimit, selectors
 from .models import Flag, ReviewItem, Suspension
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
+from .views import is_htmx
 
 
 class FlagForm(honeypot.HoneypotMixin, forms.Form):
@@ -84,12 +81,7 @@ def _flag_target(request, post_id=None, comment_id=None):
 
 def _flag(request, post_id=None, comment_id=None):
     target, back = _flag_target(request, post_id, comment_id)
-    allowed = (
-        permissions.can_flag(request.user, target["post"])
-        if "post" in target
-        else permissions.can_flag_comment(request.user, target["comment"])
-    )
-    if not allowed:
+    if not moderation.can_flag(request.user, **target):
         raise PermissionDenied
     status = 200
     if request.method == "POST":
@@ -212,7 +204,7 @@ def review_decide(request, item_id, action):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, str(done))
-    if _is_htmx(request):
+    if is_htmx(request):
         # The counts on the page (the sentence and the header's link) follow
         # out of band, so they do not go stale until the next page load.
         return render(
@@ -238,7 +230,7 @@ def _queue_url(request) -> str:
 def review_suspend(request, item_id):
     _require_reviewer(request)
     item = _item_for(request, item_id)
-    author = item.post.author if item.post_id else item.comment.user
+    author = moderation.author_of(item)
     if author is None or not permissions.can_suspend(request.user, author):
         raise PermissionDenied
     form = SuspendForm(request.POST, prefix=f"suspend-{item.pk}")

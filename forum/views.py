@@ -36,7 +36,8 @@ UPLOAD_LOCKED_MESSAGE = _lazy(
 )
 
 
-def _is_htmx(request) -> bool:
+def is_htmx(request) -> bool:
+    """Whether htmx sent the request, so a fragment answers instead of a page."""
     return request.headers.get("HX-Request") == "true"
 
 
@@ -84,9 +85,7 @@ def topic_list(request, view="latest", category_slug=None, tag_name=None):
         and (category is None or permissions.can_create_topic(request.user, category)),
         "periods": list(selectors.TOP_PERIODS),
     }
-    template = (
-        "forum/_topic_rows.html" if _is_htmx(request) else "forum/topic_list.html"
-    )
+    template = "forum/_topic_rows.html" if is_htmx(request) else "forum/topic_list.html"
     return render(request, template, context)
 
 
@@ -111,7 +110,7 @@ def topic_detail(request, slug, topic_id, number=None):
         )
     else:
         page_number = request.GET.get("page", 1)
-    if slug != topic.slug and not _is_htmx(request):
+    if slug != topic.slug and not is_htmx(request):
         target = topic.get_post_url(number) if number else topic.get_absolute_url()
         return redirect(target, permanent=True)
     posts = selectors.topic_posts(
@@ -127,7 +126,7 @@ def topic_detail(request, slug, topic_id, number=None):
             else topic.highest_post_number
         )
         services.topic_mark_read(user=request.user, topic=topic, post_number=read_to)
-    if not _is_htmx(request):
+    if not is_htmx(request):
         services.topic_record_view(topic=topic, viewer=_viewer_key(request))
     first_unread = None
     if (
@@ -143,7 +142,7 @@ def topic_detail(request, slug, topic_id, number=None):
         "can": _topic_abilities(request.user, topic),
         "first_unread": first_unread,
     }
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "forum/_posts_page.html", context)
     if context["can"]["reply"]:
         context["reply_form"] = _reply_form(request, topic)
@@ -406,7 +405,7 @@ def _post_action(request, post_id, action):
         action(post)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    if _is_htmx(request):
+    if is_htmx(request):
         fresh = selectors.post_in_topic(request.user, post.topic, post.number)
         topic = selectors.topic_for_reader(request.user, post.topic_id)
         return TemplateResponse(
