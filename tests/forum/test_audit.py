@@ -4,6 +4,7 @@ nobody (not even a superuser) adds, changes or deletes an entry."""
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from forum import audit, moderation
 from forum.models import AuditEntry, Suspension
@@ -71,7 +72,7 @@ def test_the_audit_log_searches_who_what_target_and_why(
 
 
 def test_the_audit_log_filters_by_action_and_date(client, entries, admin_moderator):
-    today = entries.first().created_at.date().isoformat()
+    today = timezone.localdate(entries.first().created_at).isoformat()
 
     suspensions = listing(client, admin_moderator, action="suspend")
     on_the_day = listing(

@@ -15,7 +15,11 @@ from django.utils import timezone
 
 from forum import services
 from home.models import NewsIndexPage, NewsPage
-from search.backends.base import VISIBILITY_MEMBERS, VISIBILITY_PUBLIC
+from search.backends.base import (
+    VISIBILITY_MEMBERS,
+    VISIBILITY_PUBLIC,
+    SearchDocument,
+)
 from search.query import parse
 
 VISITOR = (VISIBILITY_PUBLIC,)
@@ -269,9 +273,36 @@ class TestFilters:
         }
 
     def test_date_filters(self, search_backend, corpus):
-        today = timezone.localdate()
+        # The local day the corpus was written, not the (UTC) date of now().
+        today = timezone.localdate(corpus["solved"].created_at)
         assert found(search_backend, f"drought before:{today:%Y-%m-%d}") == set()
         assert len(found(search_backend, f"drought after:{today:%Y-%m-%d}")) >= 4
+
+    def test_dates_and_year_facets_are_local_days(self, search_backend):
+        """before:/after: and the year facet count in TIME_ZONE (Asia/Almaty,
+        UTC+5): 2025-12-31 23:30 UTC is 04:30 on 1 January 2026 there."""
+        new_year = datetime.datetime(2025, 12, 31, 23, 30, tzinfo=datetime.UTC)
+        search_backend.index(
+            [
+                SearchDocument(
+                    kind="topic",
+                    pk=990_001,
+                    title="Aralkum dust storm",
+                    body="Aralkum report.",
+                    url="/forum/t/aralkum/990001/",
+                    language="en",
+                    visibility=VISIBILITY_PUBLIC,
+                    created_at=new_year,
+                )
+            ]
+        )
+        key = ("topic", 990_001)
+
+        assert key in found(search_backend, "aralkum after:2026-01-01")
+        assert key not in found(search_backend, "aralkum before:2026-01-01")
+        assert key not in found(search_backend, "aralkum after:2026-01-02")
+        results = search_backend.search(parse("aralkum"), visibilities=VISITOR)
+        assert [(f.value, f.count) for f in results.facets["year"]] == [("2026", 1)]
 
     def test_order_by_likes(self, search_backend, corpus):
         results = search_backend.search(
