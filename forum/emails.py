@@ -1,16 +1,20 @@
 """E-mail: notifications a member has not read on the site, digests, preferences.
 
 A notification's e-mail waits FORUM_NOTIFICATION_EMAIL_DELAY seconds, so that a
-member who is on the site reads it there and gets no e-mail; when the task runs
+member who is on the site reads it there and gets no e-mail; when the job runs
 it looks again (read, preferences, what the member may still see) and sends at
-most once. Digests go out from celery beat: `send_digests(frequency)` fans out
-one `send_digest` per member.
+most once. Digests go out from celery beat: `send_digests(frequency)` writes
+one `forum.send_digest` job per member.
 
-Exactly once: every e-mail has an EmailDelivery row keyed by what it is about
-("notification:42", "digest:daily:2026-11-25:7"). The row is created (the key
-is unique) before the message goes to the mail server, so a duplicate delivery
-of the task or a retry finds it and stops; when the server refuses the message
-the row is removed again, so that the retry can send. A worker killed between
+Every e-mail is an outbox job (outbox/), so it runs at least once whatever
+happens to the broker or a worker, and the mail server may refuse it for as
+long as it likes: the job is tried again with a back-off.
+
+At most one e-mail per job: every e-mail has an EmailDelivery row keyed by what
+it is about ("notification:42", "digest:daily:2026-11-25:7"). The row is
+committed (the key is unique) before the message goes to the mail server, so a
+repeated run finds it and stops; when the server refuses the message the row
+is removed again, so that the next attempt can send. A worker killed between
 handing the message over and stamping sent_at leaves an unsent row: that
 message is never sent twice, at the price of maybe not at all.
 
@@ -23,12 +27,9 @@ members, because it is the recipient's own address book hygiene, not a write
 to the forum.
 """
 
-import contextvars
 import html
 import logging
 import re
-import smtplib
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -51,6 +52,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from outbox import services as outbox
+from outbox.registry import action
+
 from . import notifications, permissions
 from .models import (
     LANGUAGE_CODES,
@@ -72,20 +76,7 @@ logger = logging.getLogger(__name__)
 
 Kind = Notification.Kind
 
-# Likes are not worth an e-mail: the bell shows them. Replies to comments are
-# e-mailed by django-comments-xtd, to those who ticked "E-mail me when someone
-# replies" on the comment form: that choice is the member's, so no second path.
-EMAIL_KINDS = frozenset(
-    {
-        Kind.REPLY,
-        Kind.QUOTE,
-        Kind.MENTION,
-        Kind.POSTED,
-        Kind.NEW_TOPIC,
-        Kind.SOLUTION,
-        Kind.MODERATION,
-    }
-)
+EMAIL_KINDS = notifications.EMAIL_KINDS
 
 # Kinds that point at someone else's new post: reading that post on the site
 # reads the notification. (A solution or a moderator's decision points at the
@@ -93,14 +84,6 @@ EMAIL_KINDS = frozenset(
 ABOUT_OTHERS_POSTS = frozenset(
     {Kind.REPLY, Kind.QUOTE, Kind.MENTION, Kind.POSTED, Kind.NEW_TOPIC}
 )
-
-RETRY = {
-    "autoretry_for": (smtplib.SMTPException, ConnectionError),
-    "retry_backoff": 30,
-    "retry_backoff_max": 30 * 60,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
 
 EXCERPT_CHARS = 300
 DIGEST_TOPICS = 10
@@ -332,32 +315,11 @@ def _site_name() -> str:
 # Notification e-mails ------------------------------------------------------------
 
 
-_paused = contextvars.ContextVar("forum_notification_emails_paused", default=False)
-
-
-@contextmanager
-def paused():
-    """No notification e-mail for what happens inside: `load_demo` and imports
-    write content nobody needs to hear about by e-mail (the bell still shows it).
-    Wrap the transaction too, so that work run at its commit is covered."""
-    token = _paused.set(True)
-    try:
-        yield
-    finally:
-        _paused.reset(token)
-
-
-def schedule_notification_email(notification) -> None:
-    """Called for every notification created: e-mail it later, if still unread."""
-    if notification.kind not in EMAIL_KINDS or _paused.get():
-        return
-    send_notification_email.apply_async_on_commit(
-        args=[notification.pk], countdown=settings.FORUM_NOTIFICATION_EMAIL_DELAY
-    )
-
-
-@shared_task(ignore_result=True, **RETRY)
+@action("forum.send_notification_email")
 def send_notification_email(notification_id: int) -> str:
+    """The outbox job a new notification writes (forum/notifications.py), due
+    FORUM_NOTIFICATION_EMAIL_DELAY after it. A failed send raises, and the
+    outbox tries again later; the delivery key keeps it to one e-mail."""
     return notification_email_deliver(notification_id)
 
 
@@ -736,28 +698,32 @@ def digest_key(frequency: str, period_start: date, user) -> str:
     return f"digest:{frequency}:{period_start.isoformat()}:{user.pk}"
 
 
-@shared_task(ignore_result=True)
+@shared_task(name="forum.emails.send_digests", ignore_result=True)
 def send_digests(frequency: str, today: str | None = None) -> int:
-    """celery beat: queue one digest per member who chose `frequency`.
+    """celery beat: one digest job per member who chose `frequency`.
 
     `today` (ISO date) is for running a past period by hand; by default the
-    period is the day or week that ended at the last local midnight.
+    period is the day or week that ended at the last local midnight. The jobs
+    are written in one transaction with the count that logs the run, so a
+    broker outage or a lost worker delays digests but loses none.
     """
     if frequency not in DIGEST_DAYS:
         raise ValueError(frequency)
     run_day = date.fromisoformat(today) if today else timezone.localdate()
-    period_start = digest_period_start(frequency, run_day)
+    period = digest_period_start(frequency, run_day).isoformat()
     user_ids = list(digest_recipients(frequency).values_list("pk", flat=True))
-    for user_id in user_ids:
-        send_digest.delay(user_id, frequency, period_start.isoformat())
-    # Counted once the queue has had time to drain (at once when eager).
-    log_digest_counts.apply_async(
-        args=[frequency, period_start.isoformat(), len(user_ids)], countdown=15 * 60
-    )
+    with transaction.atomic():
+        outbox.enqueue_many(
+            "forum.send_digest", [[pk, frequency, period] for pk in user_ids]
+        )
+        # Counted once the digests have had time to go out.
+        outbox.enqueue(
+            "forum.log_digest_counts", frequency, period, len(user_ids), delay=15 * 60
+        )
     return len(user_ids)
 
 
-@shared_task(ignore_result=True, **RETRY)
+@action("forum.send_digest")
 def send_digest(user_id: int, frequency: str, period_start: str) -> str:
     return digest_deliver(user_id, frequency, date.fromisoformat(period_start))
 
@@ -815,7 +781,7 @@ def _digest_message(user, frequency, digest: Digest, language: str):
         return _message(user, "digest", context)
 
 
-@shared_task(ignore_result=True)
+@action("forum.log_digest_counts")
 def log_digest_counts(frequency: str, period_start: str, queued: int) -> None:
     """One line per run: how many digests went out and how many had nothing new."""
     sent = EmailDelivery.objects.filter(

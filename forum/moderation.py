@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outbox import services as outbox
 from search import services as search
 
 from . import audit, notifications, permissions
@@ -278,10 +279,9 @@ def review_approve(*, actor, item: ReviewItem, note: str = "") -> ReviewItem:
 
 
 def _notify_comment_followers_later(comment):
-    """What xtd does for a comment posted public: e-mail who follows the page."""
-    from django_comments_xtd.views import notify_comment_followers
-
-    transaction.on_commit(lambda: notify_comment_followers(comment))
+    """What xtd does for a comment posted public: e-mail who follows the page
+    (an outbox job, home/tasks.py)."""
+    outbox.enqueue("comments.notify_followers", comment.pk)
 
 
 @transaction.atomic

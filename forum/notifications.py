@@ -23,22 +23,27 @@ CONTRACT (called from forum/services.py, forum/moderation.py, home/):
 - topic_read(*, user, topic, post_number): the member read the topic that far.
 """
 
+import contextvars
 import logging
 import re
 from collections.abc import Iterable
+from contextlib import contextmanager, nullcontext
 
-from celery import shared_task
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db import OperationalError, transaction
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+
+from outbox import services as outbox
+from outbox.registry import action
 
 from . import permissions
 from .markdown import existing_usernames
@@ -64,6 +69,21 @@ POST_KINDS = [Kind.REPLY, Kind.QUOTE, Kind.MENTION, Kind.NEW_TOPIC, Kind.POSTED]
 # An edit can only add names: new quotes and new mentions.
 EDIT_KINDS = [Kind.QUOTE, Kind.MENTION]
 MODERATION_OUTCOMES = ("approved", "hidden", "deleted", "suspended", "held")
+# The kinds worth an e-mail (forum/emails.py sends them). Likes are not: the
+# bell shows them. Replies to comments are e-mailed by django-comments-xtd, to
+# those who ticked "E-mail me when someone replies" on the comment form: that
+# choice is the member's, so no second path.
+EMAIL_KINDS = frozenset(
+    {
+        Kind.REPLY,
+        Kind.QUOTE,
+        Kind.MENTION,
+        Kind.POSTED,
+        Kind.NEW_TOPIC,
+        Kind.SOLUTION,
+        Kind.MODERATION,
+    }
+)
 NOTIFICATIONS_PER_PAGE = 30
 UNREAD_CACHE_SECONDS = 60 * 60
 
@@ -77,6 +97,23 @@ QUOTE_LINE = re.compile(r"^[ \t]{0,3}>")
 LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 POST_PERMALINK = re.compile(r"/forum/t/[^/\s]+/(\d+)/(\d+)/?(?:[?#]\S*)?$")
 CREDIT_NAME = re.compile(r"^[ \t]{0,3}>[ \t]*@([\w.-]{1,150})")
+
+
+_emails_paused = contextvars.ContextVar(
+    "forum_notification_emails_paused", default=False
+)
+
+
+@contextmanager
+def emails_paused():
+    """No notification e-mail for what happens inside: `load_demo` and imports
+    write content nobody needs to hear about by e-mail (the bell still shows
+    it). The choice travels with the fan-out job, so it holds in a worker too."""
+    token = _emails_paused.set(True)
+    try:
+        yield
+    finally:
+        _emails_paused.reset(token)
 
 
 # Levels -------------------------------------------------------------------------
@@ -239,14 +276,16 @@ def post_created(post: Post) -> None:
     """
     if not _is_visible(post):
         return
-    notify_post.delay_on_commit(post.pk)
+    outbox.enqueue("forum.notify_post", post.pk, email=not _emails_paused.get())
 
 
 def post_edited(post: Post) -> None:
     """An edit notifies the members it newly mentions or quotes."""
     if not _is_visible(post):
         return
-    notify_post.delay_on_commit(post.pk, edit=True)
+    outbox.enqueue(
+        "forum.notify_post", post.pk, edit=True, email=not _emails_paused.get()
+    )
 
 
 def _quote_credits(raw: str):
@@ -295,21 +334,18 @@ def quoted_user_ids(raw: str) -> set[int]:
     return ids
 
 
-@shared_task(
-    ignore_result=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=2,
-    retry_jitter=True,
-    max_retries=5,
-)
-def notify_post(post_id: int, edit: bool = False) -> int:
+@action("forum.notify_post")
+def notify_post(post_id: int, edit: bool = False, email: bool = True) -> int:
     """Notify everyone a post concerns; returns how many notifications it made.
 
     Idempotent: the post row is locked while the recipients are worked out, and
     a member who already has a notification about the post gets no other, so a
-    retried or repeated run adds nothing.
+    retried or repeated run adds nothing. The notifications' e-mail jobs are
+    written in the same transaction, so a run that created a notification has
+    also scheduled its e-mail. `email=False` (written by `emails_paused()`)
+    notifies on the site only, whichever process runs this.
     """
-    with transaction.atomic():
+    with transaction.atomic(), nullcontext() if email else emails_paused():
         post = (
             Post.objects.select_for_update(of=("self",))
             .select_related("topic__category__parent", "reply_to")
@@ -398,23 +434,27 @@ def _create_many(notifications: list[Notification]) -> list[Notification]:
     if not notifications:
         return []
     created = Notification.objects.bulk_create(notifications)
-    for notification in created:
-        _announce(notification)
+    _announce(created)
     return created
 
 
 def _create(**fields) -> Notification:
     notification = Notification.objects.create(**fields)
-    _announce(notification)
+    _announce([notification])
     return notification
 
 
-def _announce(notification: Notification) -> None:
-    """What follows every new notification: the e-mail and the bell's count."""
-    from . import emails
-
-    emails.schedule_notification_email(notification)
-    forget_unread_count(notification.user_id)
+def _announce(created: list[Notification]) -> None:
+    """What follows new notifications: their e-mails, written as outbox jobs in
+    the same transaction (sent FORUM_NOTIFICATION_EMAIL_DELAY later, if still
+    unread then), and the bell's count."""
+    if not _emails_paused.get():
+        outbox.enqueue_many(
+            "forum.send_notification_email",
+            [[n.pk] for n in created if n.kind in EMAIL_KINDS],
+            delay=settings.FORUM_NOTIFICATION_EMAIL_DELAY,
+        )
+    forget_unread_count(*{n.user_id for n in created})
 
 
 def _should_hear(user, topic: Topic | None) -> bool:

@@ -2,8 +2,9 @@
 
 An invitation is usable once and until it expires. The e-mail is written in the
 language the inviting staff member is using, because that is the language they
-chose to address the person in, and it goes out only after the invitation row
-is committed, so the link in it always works.
+chose to address the person in. The e-mail is an outbox job written with the
+invitation, so it goes out only once the row is committed (the link in it
+always works), and a mail server or broker outage delays it without losing it.
 """
 
 import logging
@@ -16,6 +17,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from outbox import services as outbox
+from outbox.registry import action
 
 from . import permissions, trust
 from .models import Invitation
@@ -37,13 +41,13 @@ def invitation_create(*, actor, email: str) -> Invitation:
         email=email.strip().lower(), invited_by=actor
     )
     language = translation.get_language() or settings.LANGUAGE_CODE
-    transaction.on_commit(
-        lambda: invitation_send(invitation_id=invitation.pk, language=language),
-        robust=True,
+    outbox.enqueue(
+        "forum.send_invitation", invitation_id=invitation.pk, language=language
     )
     return invitation
 
 
+@action("forum.send_invitation")
 def invitation_send(*, invitation_id: int, language: str) -> bool:
     """Send the invitation e-mail. Returns False when the invitation is gone."""
     invitation = (

@@ -68,6 +68,18 @@ class HomeConfig(AppConfig):
         # After django.contrib.sites has created its default row.
         post_migrate.connect(sync_site, sender=self, dispatch_uid="home-sync-site")
         self._hold_new_members_comments()
+        self._send_comment_follow_ups_through_the_outbox()
+
+    def _send_comment_follow_ups_through_the_outbox(self):
+        """django-comments-xtd e-mails a page's comment followers inside the
+        request that posts a comment, through a module-level function its
+        receiver looks up when it runs; pointing that name at an outbox job
+        keeps xtd's flow and makes the e-mail durable (home/tasks.py)."""
+        import django_comments_xtd.views as xtd_views
+
+        from . import tasks
+
+        xtd_views.notify_comment_followers = tasks.notify_comment_followers_later
 
     def _hold_new_members_comments(self):
         """A new member's comment waits for a moderator (forum/moderation.py).

@@ -1,8 +1,9 @@
 """Keeping the search index in step with the content.
 
-Services that change content call `index_later()`; the work runs in a Celery
-task after the transaction commits, so a rolled-back write never reaches the
-index and the web request never waits for it. Every document goes to the
+Services that change content call `index_later()`; the work is an outbox job
+written in the same transaction and run by a worker after the commit, so a
+rolled-back write never reaches the index, a committed one always does, and
+the web request never waits for it. Every document goes to the
 database index, which is the fallback, and to Elasticsearch when it is the
 configured backend.
 """
@@ -11,6 +12,9 @@ import logging
 
 from django.conf import settings
 
+from outbox import services as outbox
+
+from .backend import get_backend
 from .backends.base import KINDS, SearchBackend
 from .backends.database import DatabaseBackend
 from .documents import document_for
@@ -19,8 +23,6 @@ logger = logging.getLogger(__name__)
 
 
 def writers() -> list[SearchBackend]:
-    from .backend import get_backend
-
     backends: list[SearchBackend] = [DatabaseBackend()]
     if settings.SEARCH_BACKEND == "elasticsearch":
         backends.append(get_backend())
@@ -28,17 +30,19 @@ def writers() -> list[SearchBackend]:
 
 
 def index_later(kind: str, pk: int) -> None:
-    """Index (or remove) one row once the current transaction commits."""
-    from .tasks import index_document
+    """Index (or remove) one row once the current transaction commits.
 
-    index_document.delay_on_commit(kind, pk)
+    An outbox job, written with the change: it cannot be lost to a broker or
+    search outage, only delayed (search/tasks.py runs it).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown search kind {kind!r}")
+    outbox.enqueue("search.index_document", kind, pk)
 
 
 def index_topic_later(topic_id: int) -> None:
     """A topic and all its posts: after a change every post document carries."""
-    from .tasks import index_topic
-
-    index_topic.delay_on_commit(topic_id)
+    outbox.enqueue("search.index_topic", topic_id)
 
 
 def index_now(kind: str, pk: int) -> bool:

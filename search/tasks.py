@@ -1,34 +1,34 @@
-"""Celery tasks that write the search index. They take ids only and re-read rows."""
+"""Search indexing: the outbox actions that write the index, and beat's repair.
+
+Actions take ids only and re-read rows; they are idempotent, so a job that
+runs twice (a lost worker, a redelivered message) writes the same documents.
+A search outage makes them raise SearchUnavailable, and the outbox tries again
+later with a back-off, for as long as the outage lasts.
+"""
 
 import logging
 
 from celery import shared_task
 
 from forum.models import Post, Topic
+from outbox import services as outbox
+from outbox.registry import action
 
 from . import services
-from .backends.base import KINDS, SearchUnavailable
+from .backends.base import KINDS
 from .documents import documents, post_document, topic_document
 
 logger = logging.getLogger(__name__)
 
-RETRY = {
-    "autoretry_for": (SearchUnavailable,),
-    "retry_backoff": 2,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 10,
-}
 
-
-@shared_task(ignore_result=True, **RETRY)
-def index_document(kind: str, pk: int):
-    """Idempotent: writes what the row is now, or removes what is gone."""
+@action("search.index_document")
+def index_document_now(kind: str, pk: int):
+    """Writes what the row is now, or removes what is gone."""
     services.index_now(kind, pk)
 
 
-@shared_task(ignore_result=True, **RETRY)
-def index_topic(topic_id: int):
+@action("search.index_topic")
+def index_topic_now(topic_id: int):
     """The topic and its posts, after a change they all carry (title, status...)."""
     topic = (
         Topic.objects.select_related("category", "category__parent", "author")
@@ -54,7 +54,21 @@ def index_topic(topic_id: int):
     services.index_many_now(found, gone)
 
 
-@shared_task(ignore_result=True)
+# Messages queued by the release before the outbox still arrive under these
+# names after a deploy; each becomes an outbox job.
+
+
+@shared_task(name="search.tasks.index_document", ignore_result=True)
+def index_document(kind: str, pk: int):
+    outbox.enqueue("search.index_document", kind, pk)
+
+
+@shared_task(name="search.tasks.index_topic", ignore_result=True)
+def index_topic(topic_id: int):
+    outbox.enqueue("search.index_topic", topic_id)
+
+
+@shared_task(name="search.tasks.repair_index", ignore_result=True)
 def repair_index():
     """Find and fix drift between the database and the index (celery beat)."""
     fixed = 0
@@ -88,3 +102,4 @@ def repair_index():
                 )
             fixed += count
     return fixed
+

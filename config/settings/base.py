@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "home",
     "forum",
     "search",
+    "outbox",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -227,10 +228,50 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
+# A task is acknowledged once it has run, and given back to the queue if its
+# worker dies; with the outbox (below) every side effect also survives a lost
+# message, so a job runs at least once.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis redelivers a message its worker took but never acknowledged after the
+# visibility timeout (one hour by default): a little longer than any task may
+# run. A publish to a broker that is down fails at once instead of retrying
+# for seconds (`max_retries` 0; workers reconnect by their own retry policy),
+# and short socket timeouts keep it from hanging on one that does not answer:
+# the outbox relays whatever could not be published.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
+    "max_retries": 0,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+
+# The transactional outbox (outbox/, docs/architecture.md "Side effects"):
+# indexing, notification fan-out and e-mail are rows written with the write
+# that causes them, handed to Celery at commit and by the relay below.
+OUTBOX_RELAY_INTERVAL = float(env("OUTBOX_RELAY_INTERVAL", "5"))
+OUTBOX_RELAY_BATCH = 500
+# A dispatched job that has not finished after this long is dispatched again
+# (its message or its worker was lost): longer than any task may run.
+OUTBOX_LEASE_SECONDS = CELERY_TASK_TIME_LIMIT + 60
+# A failed job waits 2, 4, 8 … seconds before its next attempt, at most this.
+OUTBOX_BACKOFF_MAX = 300
+# After a failed publish, writers leave their jobs to the relay for this long
+# instead of each waiting for the broker's connection timeout.
+OUTBOX_BROKER_COOLDOWN = 15
+# Done jobs are kept a day for inspection, then purged.
+OUTBOX_KEEP_DONE_SECONDS = 24 * 60 * 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    # Relay messages are pointless once the next one is due.
+    "outbox-relay": {
+        "task": "outbox.relay",
+        "schedule": OUTBOX_RELAY_INTERVAL,
+        "options": {"expires": OUTBOX_RELAY_INTERVAL * 2},
+    },
+    "outbox-purge": {"task": "outbox.purge", "schedule": 60.0 * 60},
     "publish-scheduled-pages": {
         "task": "home.tasks.publish_scheduled_pages",
         "schedule": 60.0,

@@ -16,8 +16,11 @@ VISIBILITY_PUBLIC = "public"
 VISIBILITY_MEMBERS = "members"
 
 
-class SearchUnavailable(Exception):
-    """The search service cannot be reached; callers fall back or retry."""
+class SearchUnavailable(ConnectionError):
+    """The search service cannot be reached; callers fall back or retry.
+
+    A ConnectionError, so that the outbox logs it as a dependency being down
+    (one line) rather than a bug (a traceback)."""
 
 
 @dataclass

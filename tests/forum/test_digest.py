@@ -1,7 +1,7 @@
 """The daily and weekly digests: what they hold, in whose language, and only once."""
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -25,9 +25,19 @@ from forum.models import (
 )
 from home.models import NewsPage, SeminarPage
 
-TODAY = timezone.localdate()
-# send_digests run "tomorrow" covers today, when the tests' content is made.
-TOMORROW = (TODAY + timedelta(days=1)).isoformat()
+
+def today() -> date:
+    """The local day the test's content is made on.
+
+    Read when a test runs, never at import: a run that starts before local
+    midnight (19:00 UTC) would otherwise look for content in yesterday's digest.
+    """
+    return timezone.localdate()
+
+
+def tomorrow() -> str:
+    """send_digests run "tomorrow" covers today, when the tests' content is made."""
+    return (today() + timedelta(days=1)).isoformat()
 
 
 @pytest.fixture
@@ -49,7 +59,7 @@ def reader(member):
 
 
 def deliver(user, frequency="daily"):
-    return emails.digest_deliver(user.pk, frequency, TODAY)
+    return emails.digest_deliver(user.pk, frequency, today())
 
 
 def messages_to(user):
@@ -201,15 +211,29 @@ def test_the_most_active_topics_come_first_and_only_ten(
 
 
 def period():
-    return emails.digest_period("daily", TODAY)
+    return emails.digest_period("daily", today())
 
 
-def test_a_digest_goes_once_per_member_and_period(quiet, reader, member2, make_topic):
+@pytest.fixture
+def send_digests(django_capture_on_commit_callbacks):
+    """celery beat's run "tomorrow"; the digest jobs it writes run at its
+    commit, as they do under eager Celery."""
+
+    def run(frequency):
+        with django_capture_on_commit_callbacks(execute=True):
+            return emails.send_digests(frequency, today=tomorrow())
+
+    return run
+
+
+def test_a_digest_goes_once_per_member_and_period(
+    quiet, reader, member2, make_topic, send_digests
+):
     busy_topic(make_topic, member2, reader)
-    emails.send_digests("daily", today=TOMORROW)
-    emails.send_digests("daily", today=TOMORROW)
+    send_digests("daily")
+    send_digests("daily")
     assert len(messages_to(reader)) == 1
-    key = emails.digest_key("daily", TODAY, reader)
+    key = emails.digest_key("daily", today(), reader)
     assert EmailDelivery.objects.get(key=key).sent_at is not None
     assert Profile.objects.get(user=reader).last_digest_at is not None
 
@@ -221,7 +245,9 @@ def test_nothing_is_sent_when_nothing_is_new(quiet, reader):
     assert Profile.objects.get(user=reader).last_digest_at is None
 
 
-def test_each_member_gets_the_digest_they_chose(quiet, make_user, member2, make_topic):
+def test_each_member_gets_the_digest_they_chose(
+    quiet, make_user, member2, make_topic, send_digests
+):
     daily = make_user("daily_dana")
     Profile.objects.filter(user=daily).update(digest=DigestFrequency.DAILY)
     weekly = make_user("weekly_erlan")
@@ -232,17 +258,17 @@ def test_each_member_gets_the_digest_they_chose(quiet, make_user, member2, make_
     inactive = make_user("gone_gani", is_active=False)
     busy_topic(make_topic, member2, daily)
 
-    emails.send_digests("weekly", today=TOMORROW)
+    send_digests("weekly")
     assert messages_to(weekly) and messages_to(no_profile)
     assert not (messages_to(daily) or messages_to(never) or messages_to(inactive))
     mail.outbox.clear()
-    emails.send_digests("daily", today=TOMORROW)
+    send_digests("daily")
     assert messages_to(daily)
     assert not (messages_to(weekly) or messages_to(no_profile))
 
 
 def test_a_run_logs_its_counts_once(
-    quiet, reader, member3, member2, make_topic, caplog
+    quiet, reader, member3, member2, make_topic, caplog, send_digests
 ):
     get_user_model().objects.exclude(pk__in=[reader.pk, member3.pk]).update(
         is_active=False
@@ -251,7 +277,7 @@ def test_a_run_logs_its_counts_once(
     Profile.objects.filter(user=member3).update(digest=DigestFrequency.DAILY)
     TopicWatch.objects.create(user=member3, topic=topic, level=NotificationLevel.MUTED)
     with caplog.at_level(logging.INFO, logger="forum.emails"):
-        emails.send_digests("daily", today=TOMORROW)
+        send_digests("daily")
     lines = [r.getMessage() for r in caplog.records if "digest daily" in r.getMessage()]
     assert len(lines) == 1
     assert lines[0].startswith("digest daily: 1 sent, 1 empty")

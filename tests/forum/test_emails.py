@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_comments_xtd.models import XtdComment
 
+from config.celery import app as celery_app
 from forum import emails, notifications, services
 from forum.emails import send_notification_email
 from forum.models import (
@@ -25,6 +26,9 @@ from forum.models import (
     TopicReadState,
 )
 from home.models import NewsPage
+from outbox import services as outbox
+from outbox import tasks
+from outbox.models import Job
 
 Kind = Notification.Kind
 
@@ -58,40 +62,47 @@ def path_of(url: str) -> str:
 # Scheduling ---------------------------------------------------------------------
 
 
-def test_a_notification_is_e_mailed_after_commit_with_the_configured_delay(
-    mention, settings, django_capture_on_commit_callbacks, monkeypatch
+def test_a_notification_writes_its_e_mail_job_due_after_the_configured_delay(
+    make_topic, member, member2, settings
 ):
     settings.FORUM_NOTIFICATION_EMAIL_DELAY = 600
-    calls = []
-    monkeypatch.setattr(
-        send_notification_email,
-        "apply_async",
-        lambda *args, **kwargs: calls.append((args, kwargs)),
-    )
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        emails.schedule_notification_email(mention)
-    assert calls == []
-    for callback in callbacks:
-        callback()
-    assert calls == [((), {"args": [mention.pk], "countdown": 600})]
+    topic = make_topic(author=member2, title="Budget briefing templates")
+    post = services.post_create(actor=member2, topic=topic, raw="@alma look here")
+    written = timezone.now()
+    # The fan-out job's action: in a worker, after the reply's commit.
+    assert notifications.notify_post(post.pk) == 1
+    notification = Notification.objects.get(user=member, post=post)
+    [job] = Job.objects.filter(action="forum.send_notification_email")
+    assert job.args == [notification.pk]
+    assert job.due_at >= written + timedelta(seconds=600)
+    # Due later: the relay sends it then, not the fan-out's commit.
+    assert job.dispatched_at is None or tasks.eager()
+    assert mail.outbox == []
 
 
-def test_scheduling_sends_the_e_mail_once_the_transaction_commits(
-    mention, django_capture_on_commit_callbacks
+def test_the_e_mail_goes_once_the_fan_out_commits(
+    make_topic, member, member2, django_capture_on_commit_callbacks
 ):
+    topic = make_topic(author=member2, title="Budget briefing templates")
     with django_capture_on_commit_callbacks(execute=True):
-        emails.schedule_notification_email(mention)
+        services.post_create(actor=member2, topic=topic, raw="@alma look here")
         assert mail.outbox == []
     assert [m.to for m in mail.outbox] == [["alma@example.kz"]]
 
 
-def test_likes_are_not_e_mailed(mention, django_capture_on_commit_callbacks):
+def test_likes_are_not_e_mailed(
+    make_topic, member, member2, mention, django_capture_on_commit_callbacks
+):
+    topic = make_topic(author=member, title="Templates for briefings")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.like_toggle(actor=member2, post=topic.posts.get(number=1))
+    like = Notification.objects.get(user=member, kind=Kind.LIKE)
+    assert not Job.objects.filter(
+        action="forum.send_notification_email", args=[like.pk]
+    ).exists()
     mention.kind = Kind.LIKE
     mention.save()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        emails.schedule_notification_email(mention)
-    assert callbacks == []
-    assert send_notification_email.delay(mention.pk).get() == "not e-mailed"
+    assert send_notification_email(mention.pk) == "not e-mailed"
     assert mail.outbox == []
 
 
@@ -102,7 +113,7 @@ def test_the_e_mail_has_a_text_part_an_html_part_and_unsubscribe_headers(
     mention, settings
 ):
     settings.FORUM_BASE_URL = "https://forum.example.kz"
-    send_notification_email.delay(mention.pk)
+    send_notification_email(mention.pk)
     [message] = mail.outbox
     html = html_of(message)
     assert "could you share the template?" in message.body
@@ -121,7 +132,7 @@ def test_the_e_mail_has_a_text_part_an_html_part_and_unsubscribe_headers(
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
 def test_the_e_mail_is_written_in_the_members_language(mention, language):
     set_language(mention.user, language)
-    send_notification_email.delay(mention.pk)
+    send_notification_email(mention.pk)
     [message] = mail.outbox
     html = html_of(message)
     with translation.override(language):
@@ -143,7 +154,7 @@ def test_the_e_mail_is_written_in_the_members_language(mention, language):
 
 def test_a_member_without_a_profile_gets_e_mails_in_kazakh(mention):
     Profile.objects.filter(user=mention.user).delete()
-    send_notification_email.delay(mention.pk)
+    send_notification_email(mention.pk)
     [message] = mail.outbox
     assert '<html lang="kk">' in html_of(message)
     assert f"/kk/forum/t/{mention.topic.slug}/" in message.body
@@ -159,7 +170,7 @@ def test_a_script_in_the_post_never_reaches_the_e_mail(make_topic, member, membe
     notification = Notification.objects.create(
         user=member, kind=Kind.REPLY, actor=member2, topic=topic, post=post
     )
-    send_notification_email.delay(notification.pk)
+    send_notification_email(notification.pk)
     [message] = mail.outbox
     for part in (message.body, html_of(message)):
         lowered = part.lower()
@@ -237,8 +248,8 @@ def test_a_reply_to_a_comment_is_left_to_the_comment_forms_follow_up_choice(
 
 
 def test_a_task_delivered_twice_sends_one_e_mail(mention):
-    assert send_notification_email.delay(mention.pk).get() == "sent"
-    assert send_notification_email.delay(mention.pk).get() == "already sent"
+    assert send_notification_email(mention.pk) == "sent"
+    assert send_notification_email(mention.pk) == "already sent"
     assert len(mail.outbox) == 1
     delivery = EmailDelivery.objects.get(key=f"notification:{mention.pk}")
     assert delivery.user == mention.user and delivery.sent_at is not None
@@ -256,16 +267,25 @@ class FlakyBackend(LocmemBackend):
         return super().send_messages(messages)
 
 
-def test_a_retry_after_an_smtp_error_sends_exactly_one_e_mail(mention, settings):
+def test_a_send_the_server_refused_is_tried_again_by_the_outbox_once(
+    mention, settings, monkeypatch
+):
     settings.EMAIL_BACKEND = f"{__name__}.FlakyBackend"
     FlakyBackend.failures = 1
-    # Run as a worker would: the autoretry runs the task again (at once when
-    # eager; after a backoff in production).
-    result = send_notification_email.apply(args=[mention.pk], throw=False)
-    assert result.get() == "sent"
+    # Run as a worker does: the error is recorded on the job, not raised.
+    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", False)
+    job = outbox.enqueue("forum.send_notification_email", mention.pk)
+    assert tasks.run_job(job.pk) == "failed"
+    job.refresh_from_db()
+    assert job.attempts == 1 and job.done_at is None and job.dispatched_at is None
+    assert job.due_at > timezone.now()
+    assert "SMTPServerDisconnected" in job.last_error
+    assert mail.outbox == []
+    assert tasks.run_job(job.pk) == "done"
     assert FlakyBackend.failures == 0
     assert len(mail.outbox) == 1
-    send_notification_email.delay(mention.pk)
+    assert tasks.run_job(job.pk) == "done or claimed"
+    assert send_notification_email(mention.pk) == "already sent"
     assert len(mail.outbox) == 1
 
 
@@ -276,7 +296,7 @@ def test_an_e_mail_the_server_keeps_refusing_can_be_sent_later(mention, settings
         emails.notification_email_deliver(mention.pk)
     assert not EmailDelivery.objects.filter(key=f"notification:{mention.pk}").exists()
     FlakyBackend.failures = 0
-    assert send_notification_email.delay(mention.pk).get() == "sent"
+    assert send_notification_email(mention.pk) == "sent"
     assert len(mail.outbox) == 1
 
 
@@ -285,7 +305,7 @@ def test_an_e_mail_the_server_keeps_refusing_can_be_sent_later(mention, settings
 
 def test_no_e_mail_for_a_notification_read_on_the_site(mention):
     Notification.objects.filter(pk=mention.pk).update(read_at=timezone.now())
-    assert send_notification_email.delay(mention.pk).get() == "read"
+    assert send_notification_email(mention.pk) == "read"
     assert mail.outbox == []
 
 
@@ -297,7 +317,7 @@ def test_no_e_mail_for_a_post_already_read_and_the_notification_becomes_read(
         topic=mention.topic,
         last_read_post_number=mention.post.number,
     )
-    assert send_notification_email.delay(mention.pk).get() == "read on the site"
+    assert send_notification_email(mention.pk) == "read on the site"
     assert mail.outbox == []
     mention.refresh_from_db()
     assert mention.read_at is not None
@@ -309,32 +329,32 @@ def test_reading_an_earlier_post_does_not_stop_the_e_mail(mention):
         topic=mention.topic,
         last_read_post_number=mention.post.number - 1,
     )
-    assert send_notification_email.delay(mention.pk).get() == "sent"
+    assert send_notification_email(mention.pk) == "sent"
 
 
 def test_no_e_mail_when_the_member_switched_them_off(mention):
     Profile.objects.filter(user=mention.user).update(email_notifications=False)
-    assert send_notification_email.delay(mention.pk).get() == "switched off"
+    assert send_notification_email(mention.pk) == "switched off"
     assert mail.outbox == []
 
 
 @pytest.mark.parametrize("change", [{"is_active": False}, {"email": ""}])
 def test_no_e_mail_for_an_inactive_member_or_one_without_an_address(mention, change):
     type(mention.user).objects.filter(pk=mention.user_id).update(**change)
-    assert send_notification_email.delay(mention.pk).get() == "no address"
+    assert send_notification_email(mention.pk) == "no address"
     assert mail.outbox == []
 
 
 def test_no_e_mail_about_a_post_deleted_in_the_meantime(mention, member2):
     services.post_delete(actor=member2, post=mention.post)
-    assert send_notification_email.delay(mention.pk).get() == "not visible"
+    assert send_notification_email(mention.pk) == "not visible"
     assert mail.outbox == []
 
 
 def test_no_e_mail_for_a_notification_that_is_gone(mention):
     pk = mention.pk
     mention.delete()
-    assert send_notification_email.delay(pk).get() == "gone"
+    assert send_notification_email(pk) == "gone"
 
 
 # Preferences --------------------------------------------------------------------
@@ -444,7 +464,7 @@ def test_the_unsubscribe_page_shows_what_it_stops_and_changes_nothing(
 def test_one_click_unsubscribe_from_the_e_mails_header_without_a_login(
     mention, anonymous
 ):
-    send_notification_email.delay(mention.pk)
+    send_notification_email(mention.pk)
     [message] = mail.outbox
     url = path_of(message.extra_headers["List-Unsubscribe"][1:-1])
     response = anonymous.post(url, {"List-Unsubscribe": "One-Click"})

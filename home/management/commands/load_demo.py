@@ -27,7 +27,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from forum import emails
+from forum import notifications
 from forum.demo import load_forum_demo
 from home import demo_content as content
 from home.demo_files import make_banner, make_pdf
@@ -70,7 +70,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.created = 0
         # The demo's replies and mentions notify its members in the app only.
-        with emails.paused(), transaction.atomic():
+        with notifications.emails_paused(), transaction.atomic():
             self.locales = {
                 code: Locale.objects.get_or_create(language_code=code)[0]
                 for code, _name in settings.LANGUAGES

@@ -1,0 +1,70 @@
+"""One row per side effect still to run, or recently run.
+
+A job is waiting until the relay hands it to Celery (`dispatched_at`), running
+once a worker has claimed it (`started_at`), and done when its action returned
+(`done_at`). A job that failed goes back to waiting with a later `due_at`; one
+dispatched but never finished (the message was lost with a broker that keeps
+nothing on disk, or its worker died) is dispatched again once its lease ends.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+def lease() -> timedelta:
+    """How long a dispatched or started job belongs to its worker: longer than
+    any task may run (CELERY_TASK_TIME_LIMIT), so that no job runs twice at once
+    unless its first run is dead."""
+    return timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+
+
+class JobQuerySet(models.QuerySet):
+    def pending(self):
+        """Not done yet: waiting, dispatched or running."""
+        return self.filter(done_at__isnull=True)
+
+    def ready(self, now=None):
+        """Due, and either never dispatched or dispatched longer than a lease ago."""
+        now = now or timezone.now()
+        return self.pending().filter(
+            Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - lease()),
+            due_at__lte=now,
+        )
+
+
+class Job(models.Model):
+    action = models.CharField(max_length=100)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(default=timezone.now)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # The relay's and health's question: what is pending, oldest first.
+            models.Index(
+                fields=["due_at"],
+                name="outbox_job_pending",
+                condition=Q(done_at__isnull=True),
+            ),
+            # The purge's: done jobs past their keeping time.
+            models.Index(
+                fields=["done_at"],
+                name="outbox_job_done",
+                condition=Q(done_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action}{tuple(self.args)} #{self.pk}"

@@ -1,0 +1,208 @@
+"""The relay that hands due jobs to Celery, and the task that runs one job.
+
+A job due now is marked dispatched when it is written and published when its
+transaction commits (`outbox.services.enqueue`). Everything else goes through
+`dispatch()`, which celery beat runs every OUTBOX_RELAY_INTERVAL seconds:
+jobs whose publish found the broker down, delayed jobs that have come due,
+failed jobs whose back-off is over, and jobs whose message was lost (their
+lease ended without the job finishing).
+
+`run(job_id)` claims the job, calls its action and marks it done; an action
+that raises puts the job back with an exponential back-off, however often it
+fails: nothing is dropped, and health reports the oldest pending job's age.
+"""
+
+import logging
+import random
+import threading
+import time
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.db.models import F
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from . import registry
+from .models import Job, lease
+
+logger = logging.getLogger(__name__)
+
+RUN_TASK = "outbox.run"
+
+# How publishing fails when the broker is down or unreachable: kombu raises its
+# connection and channel errors as this one.
+PUBLISH_ERRORS = (BrokerError,)
+
+
+class _BrokerBreaker:
+    """Remembers, per process, that the broker just failed, so that the next
+    writers' nudges do not each wait for a connection timeout. The relay in
+    celery beat keeps trying: it is how the jobs go out once the broker is back."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._open_until = 0.0
+
+    def is_open(self) -> bool:
+        return time.monotonic() < self._open_until
+
+    def trip(self) -> None:
+        with self._lock:
+            self._open_until = time.monotonic() + settings.OUTBOX_BROKER_COOLDOWN
+
+    def reset(self) -> None:
+        with self._lock:
+            self._open_until = 0.0
+
+
+broker = _BrokerBreaker()
+
+
+def dispatch(*, limit: int | None = None) -> int:
+    """Hand ready jobs to Celery; returns how many went.
+
+    The jobs are marked dispatched in a short transaction that skips rows
+    another relay has locked, and published after it commits, so no broker
+    round trip happens under a database lock.
+    """
+    limit = limit or settings.OUTBOX_RELAY_BATCH
+    now = timezone.now()
+    with transaction.atomic():
+        pks = list(
+            Job.objects.ready(now)
+            .select_for_update(skip_locked=True)
+            .order_by("due_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not pks:
+            return 0
+        Job.objects.filter(pk__in=pks).update(dispatched_at=now)
+    sent = 0
+    for pk in pks:
+        if not publish(pk):
+            # The broker is down: the rest wait for the next relay.
+            _undispatch(pks[sent + 1 :])
+            break
+        sent += 1
+    return sent
+
+
+def publish(job_id: int) -> bool:
+    """Send one dispatched job to the workers; False when the broker failed.
+
+    Never raises for the broker: the writer's request must not fail for it, and
+    a job that did not go out is waiting again for the relay.
+    """
+    try:
+        # No retries: a writer's request must not wait for the broker.
+        run.apply_async((job_id,), retry=False)
+    except PUBLISH_ERRORS as error:
+        broker.trip()
+        logger.warning("outbox: broker unavailable, job %s waits: %s", job_id, error)
+        _undispatch([job_id])
+        return False
+    broker.reset()
+    return True
+
+
+def _undispatch(pks: list[int]) -> None:
+    """Back to waiting, so the relay sends them without waiting for the lease."""
+    if not pks:
+        return
+    try:
+        Job.objects.filter(pk__in=pks, started_at__isnull=True).update(
+            dispatched_at=None
+        )
+    except DatabaseError as error:
+        # Their lease runs out and the relay takes them then.
+        logger.warning("outbox: could not release jobs %s: %s", pks, error)
+
+
+def eager() -> bool:
+    """Eager Celery (`make run`, tests): jobs run in-process when published."""
+    return bool(run.app.conf.task_always_eager)
+
+
+def propagates_errors() -> bool:
+    """Eager Celery with propagation (the tests): an action's error surfaces in
+    the code that caused it instead of only in the job row."""
+    return eager() and bool(run.app.conf.task_eager_propagates)
+
+
+def backoff(attempts: int) -> timedelta:
+    """2, 4, 8 … seconds after each failure, at most OUTBOX_BACKOFF_MAX, with
+    jitter so that jobs failing together do not come back together."""
+    seconds = min(2**attempts, settings.OUTBOX_BACKOFF_MAX)
+    return timedelta(seconds=seconds * random.uniform(0.8, 1.0))  # noqa: S311
+
+
+def run_job(job_id: int) -> str:
+    """Claim the job, run its action, record the outcome. Returns what happened."""
+    now = timezone.now()
+    with transaction.atomic():
+        job = (
+            Job.objects.select_for_update(skip_locked=True)
+            .filter(pk=job_id, done_at__isnull=True)
+            .first()
+        )
+        if job is None:
+            return "done or claimed"
+        if job.started_at is not None and job.started_at > now - lease():
+            return "running elsewhere"
+        Job.objects.filter(pk=job.pk).update(started_at=now, attempts=F("attempts") + 1)
+    attempts = job.attempts + 1
+    try:
+        registry.get(job.action)(*job.args, **job.kwargs)
+    except Exception as error:
+        retry_at = timezone.now() + backoff(attempts)
+        Job.objects.filter(pk=job.pk).update(
+            due_at=retry_at,
+            dispatched_at=None,
+            started_at=None,
+            last_error=f"{error.__class__.__name__}: {error}"[:2000],
+        )
+        logger.warning(
+            "outbox: %s failed (attempt %d, next at %s): %s",
+            job,
+            attempts,
+            timezone.localtime(retry_at).strftime("%H:%M:%S"),
+            error,
+            exc_info=not _expected(error),
+        )
+        if propagates_errors():
+            raise
+        return "failed"
+    Job.objects.filter(pk=job.pk).update(done_at=timezone.now(), last_error="")
+    return "done"
+
+
+def _expected(error: Exception) -> bool:
+    """A dependency that is down (connection errors, timeouts, SMTP, and
+    SearchUnavailable, which is a ConnectionError): worth a line, not a
+    traceback."""
+    return isinstance(error, OSError)
+
+
+@shared_task(name=RUN_TASK, ignore_result=True, acks_late=True)
+def run(job_id: int) -> str:
+    return run_job(job_id)
+
+
+@shared_task(name="outbox.relay", ignore_result=True)
+def relay() -> int:
+    """celery beat, every OUTBOX_RELAY_INTERVAL seconds."""
+    sent = dispatch()
+    if sent:
+        logger.info("outbox: relayed %d job(s)", sent)
+    return sent
+
+
+@shared_task(name="outbox.purge", ignore_result=True)
+def purge() -> int:
+    """celery beat, hourly: forget jobs done more than OUTBOX_KEEP_DONE ago."""
+    cutoff = timezone.now() - timedelta(seconds=settings.OUTBOX_KEEP_DONE_SECONDS)
+    deleted, _by_model = Job.objects.filter(done_at__lt=cutoff).delete()
+    return deleted
