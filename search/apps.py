@@ -48,7 +48,7 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_save
         from wagtail.signals import page_published, page_unpublished
 
         page_published.connect(page_changed, dispatch_uid="search-page-published")
@@ -59,6 +59,12 @@ class SearchConfig(AppConfig):
                 sender=f"home.{model}",
                 dispatch_uid=f"search-delete-{model}",
             )
+        pre_save.connect(
+            category_saving, sender="forum.Category", dispatch_uid="search-category"
+        )
+        post_save.connect(
+            category_saved, sender="forum.Category", dispatch_uid="search-category"
+        )
         comment = "django_comments_xtd.XtdComment"
         post_save.connect(comment_saved, sender=comment, dispatch_uid="search-comment")
         post_delete.connect(
@@ -101,3 +107,35 @@ def comment_deleted(sender, instance, **kwargs):
     from .services import index_later
 
     index_later("comment", instance.pk)
+
+
+# What every topic and post document carries of its category: who may read
+# it (with its parent's), its slug and its name.
+CATEGORY_INDEXED_FIELDS = ("visibility", "parent_id", "slug", "name_en")
+
+
+def _indexed_state(category) -> tuple:
+    return tuple(getattr(category, field) for field in CATEGORY_INDEXED_FIELDS)
+
+
+def category_saving(sender, instance, raw=False, **kwargs):
+    """Staff edit categories in the Wagtail admin, which saves the model
+    itself; note what the documents carry before the save changes it."""
+    if raw or instance.pk is None:
+        instance._search_indexed_state = None
+        return
+    before = sender.objects.filter(pk=instance.pk).first()
+    instance._search_indexed_state = _indexed_state(before) if before else None
+
+
+def category_saved(sender, instance, created=False, raw=False, **kwargs):
+    """A category whose visibility, parent, slug or name changed re-indexes
+    its topics and posts, and its subcategories' (whose visibility follows
+    it). Searches exclude categories a reader may not read meanwhile
+    (search.views.readable_by), so nothing leaks while that runs."""
+    before = getattr(instance, "_search_indexed_state", None)
+    if raw or created or before is None or before == _indexed_state(instance):
+        return
+    from .services import index_category_later
+
+    index_category_later(instance.pk)

@@ -45,6 +45,11 @@ def index_topic_later(topic_id: int) -> None:
     outbox.enqueue("search.index_topic", topic_id)
 
 
+def index_category_later(category_id: int) -> None:
+    """Every topic and post of a category and of its subcategories."""
+    outbox.enqueue("search.index_category", category_id)
+
+
 def index_now(kind: str, pk: int) -> bool:
     """Write the current document for a row, or delete it. Returns whether it exists."""
     if kind not in KINDS:

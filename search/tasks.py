@@ -7,14 +7,19 @@ later with a back-off, for as long as the outage lasts.
 """
 
 import logging
+import zlib
+from contextlib import contextmanager
 
 from celery import shared_task
+from django.db import connection
+from django.db.models import Q
 
 from forum.models import Post, Topic
 from outbox import services as outbox
 from outbox.registry import action
 
-from . import services
+from . import health, services
+from .backend import get_backend
 from .backends.base import KINDS
 from .documents import documents, post_document, topic_document
 
@@ -52,6 +57,17 @@ def index_topic_now(topic_id: int):
         else:
             found.append(document)
     services.index_many_now(found, gone)
+
+
+@action("search.index_category")
+def index_category_now(category_id: int):
+    """One job per topic of the category and its subcategories: a large
+    category's re-indexing spreads over the workers and never outlives a
+    task's time limit."""
+    topics = Topic.objects.filter(
+        Q(category_id=category_id) | Q(category__parent_id=category_id)
+    ).values_list("pk", flat=True)
+    outbox.enqueue_many("search.index_topic", [[pk] for pk in topics])
 
 
 # Messages queued by the release before the outbox still arrive under these
@@ -103,3 +119,57 @@ def repair_index():
             fixed += count
     return fixed
 
+
+# A rebuild of a large index outlasts the default task time limit.
+HEAL_TIME_LIMIT = 6 * 60 * 60
+
+
+@shared_task(
+    name="search.tasks.heal_index",
+    ignore_result=True,
+    # Acknowledged on receipt: a long rebuild must not come back from the
+    # broker's visibility timeout while it still runs. If its worker dies,
+    # the next run (SEARCH_HEAL_INTERVAL later) finds the index still short.
+    acks_late=False,
+    time_limit=HEAL_TIME_LIMIT,
+    soft_time_limit=HEAL_TIME_LIMIT - 60,
+)
+def heal_index() -> str:
+    """celery beat, every SEARCH_HEAL_INTERVAL: rebuild Elasticsearch from the
+    database when an index is missing or far short of its documents, as after
+    a cluster restarted empty. Returns what it found or did."""
+    state = health.assess()
+    if not health.needs_rebuild(state):
+        return state["status"]
+    with _only_one("search.heal_index") as mine:
+        if not mine:
+            return "rebuilding elsewhere"
+        logger.warning(
+            "search index incomplete (missing %s, short %s): rebuilding Elasticsearch",
+            state["missing"] or "none",
+            state["short"] or "none",
+        )
+        stream = (document for kind in KINDS for document in documents(kind))
+        count = get_backend().rebuild(stream)
+        health.remembered.forget()
+        logger.warning("search index rebuilt: %d documents", count)
+    return "rebuilt"
+
+
+@contextmanager
+def _only_one(name: str):
+    """A PostgreSQL advisory lock for the duration, released if the worker
+    dies; yields whether this process holds it. Other databases: always."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    key = zlib.crc32(name.encode())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        held = cursor.fetchone()[0]
+    try:
+        yield held
+    finally:
+        if held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from forum.models import Category
-from forum.permissions import is_member
+from forum.permissions import is_member, visible_category_filter
 
+from . import health
 from .backend import fallback_backend, get_backend
 from .backends.base import VISIBILITY_MEMBERS, VISIBILITY_PUBLIC, SearchUnavailable
 from .query import ParsedQuery, parse
@@ -47,6 +48,19 @@ def visibilities_for(user) -> tuple[str, ...]:
     if is_member(user):
         return (VISIBILITY_PUBLIC, VISIBILITY_MEMBERS)
     return (VISIBILITY_PUBLIC,)
+
+
+def readable_by(user) -> dict:
+    """The search filters for what `user` may read: the visibilities, and the
+    categories they may not read as of now (one query), whatever the index
+    still says about them."""
+    hidden = ()
+    if not is_member(user):
+        readable = Category.objects.filter(visible_category_filter(user))
+        hidden = tuple(
+            Category.objects.exclude(pk__in=readable).values_list("slug", flat=True)
+        )
+    return {"visibilities": visibilities_for(user), "hidden_categories": hidden}
 
 
 def unparse(query: ParsedQuery) -> str:
@@ -177,22 +191,35 @@ def _label(hits):
     return hits
 
 
+FALLBACK_NOTICE = gettext_lazy(
+    "The main search service is not answering right now. These results "
+    "come from the backup search and may be less complete."
+)
+
+
+def answering_backend():
+    """The configured backend when it answers and is whole, else the database."""
+    backend = get_backend()
+    if backend.name == "elasticsearch" and not health.elasticsearch_usable():
+        return fallback_backend()
+    return backend
+
+
 def run_search(query: ParsedQuery, user, page: int):
-    """Results and, when the main backend failed, a notice about the fallback."""
-    visibilities = visibilities_for(user)
+    """Results and, when the main backend cannot answer, a notice about the
+    fallback: it is down, hanging (its breaker is open), or its index is
+    missing or incomplete and being rebuilt."""
+    options = {**readable_by(user), "page": page, "per_page": RESULTS_PER_PAGE}
+    main = get_backend()
+    backend = answering_backend()
     try:
-        return get_backend().search(
-            query, visibilities=visibilities, page=page, per_page=RESULTS_PER_PAGE
-        ), None
+        results = backend.search(query, **options)
     except SearchUnavailable as error:
         logger.warning("search backend unavailable, using the database: %s", error)
-        results = fallback_backend().search(
-            query, visibilities=visibilities, page=page, per_page=RESULTS_PER_PAGE
-        )
-        return results, _(
-            "The main search service is not answering right now. These results "
-            "come from the backup search and may be less complete."
-        )
+        backend = fallback_backend()
+        results = backend.search(query, **options)
+    notice = FALLBACK_NOTICE if backend.name != main.name else None
+    return results, notice
 
 
 @require_GET
@@ -240,14 +267,11 @@ def search(request):
 def suggest(request):
     """Titles while typing (htmx): a short list of links."""
     prefix = request.GET.get("q", "")[:100]
+    readable = readable_by(request.user)
     try:
-        hits = get_backend().suggest_titles(
-            prefix, visibilities=visibilities_for(request.user)
-        )
+        hits = answering_backend().suggest_titles(prefix, **readable)
     except SearchUnavailable:
-        hits = fallback_backend().suggest_titles(
-            prefix, visibilities=visibilities_for(request.user)
-        )
+        hits = fallback_backend().suggest_titles(prefix, **readable)
     html = render_to_string("search/_suggestions.html", {"hits": _label(hits)}, request)
     return HttpResponse(html)
 

@@ -106,3 +106,21 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_dependency_state():
+    """No test inherits another's remembered outage: the Elasticsearch circuit
+    breakers, the search index assessment, the broker breaker."""
+    from outbox import tasks as outbox_tasks
+    from search import health
+    from search.backends.elasticsearch import reset_breakers
+
+    def forget():
+        reset_breakers()
+        health.remembered.forget()
+        outbox_tasks.broker.reset()
+
+    forget()
+    yield
+    forget()

@@ -309,6 +309,22 @@ SEARCH_BACKEND = env("SEARCH_BACKEND", "database")
 SEARCH_DATABASE_MATCH_CAP = 10_000
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
 ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", "forum")
+# A search gives up on Elasticsearch after this many seconds and answers from
+# the database (its queries take milliseconds); writes, in workers, wait longer.
+ELASTICSEARCH_SEARCH_TIMEOUT = float(env("ELASTICSEARCH_SEARCH_TIMEOUT", "0.8"))
+ELASTICSEARCH_TIMEOUT = float(env("ELASTICSEARCH_TIMEOUT", "10"))
+# After a failure, Elasticsearch is left alone this many seconds (the circuit
+# breaker in search/backends/elasticsearch.py), then one call probes it.
+ELASTICSEARCH_COOLDOWN = 30
+# How often a web process re-checks that the live indexes are complete, and
+# how often celery beat looks for an empty or missing index to rebuild.
+SEARCH_STATE_SECONDS = 30
+SEARCH_HEAL_INTERVAL = float(env("SEARCH_HEAL_INTERVAL", "60"))
+CELERY_BEAT_SCHEDULE["heal-search-index"] = {
+    "task": "search.tasks.heal_index",
+    "schedule": SEARCH_HEAL_INTERVAL,
+    "options": {"expires": SEARCH_HEAL_INTERVAL},
+}
 # The 9.x client's "compatible-with=9" media types; only the tests' in-memory
 # stand-in (osmem-server) needs them off.
 ELASTICSEARCH_COMPAT_HEADERS = True

@@ -102,14 +102,26 @@ class SearchBackend(ABC):
         query: ParsedQuery,
         *,
         visibilities: tuple[str, ...],
+        hidden_categories: tuple[str, ...] = (),
         page: int = 1,
         per_page: int = 10,
     ) -> SearchResults:
-        """The reader's page of results, filtered to `visibilities`."""
+        """The reader's page of results, filtered to `visibilities`.
+
+        `hidden_categories` (slugs) are forum categories the reader may not
+        read *now*: a document stores its category's visibility as it was
+        when indexed, and a category that has just become members-only is
+        re-indexed in the background, so every query also excludes them.
+        """
 
     @abstractmethod
     def suggest_titles(
-        self, prefix: str, *, visibilities: tuple[str, ...], limit: int = 8
+        self,
+        prefix: str,
+        *,
+        visibilities: tuple[str, ...],
+        hidden_categories: tuple[str, ...] = (),
+        limit: int = 8,
     ) -> list[Hit]:
         """Titles that start like `prefix`, for suggestions while typing."""
 

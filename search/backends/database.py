@@ -75,6 +75,14 @@ def _entry(document: SearchDocument) -> SearchEntry:
     )
 
 
+# Everything an entry holds but its identity and the vector computed after.
+UPSERTED_FIELDS = [
+    field.name
+    for field in SearchEntry._meta.concrete_fields
+    if field.name not in {"id", "kind", "object_id", "vector"}
+]
+
+
 def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
@@ -92,14 +100,22 @@ class DatabaseBackend(SearchBackend):
 
     @transaction.atomic
     def index(self, documents: list[SearchDocument]) -> None:
-        for start in range(0, len(documents), BATCH):
-            batch = documents[start : start + BATCH]
+        """Insert or update, in one statement per batch: two workers writing
+        the same row at once both succeed, the later write winning."""
+        # The last version of a document given twice (one statement may not
+        # touch a row twice).
+        latest = list({document.key: document for document in documents}.values())
+        for start in range(0, len(latest), BATCH):
+            batch = latest[start : start + BATCH]
             by_kind: dict[str, list[int]] = {}
             for document in batch:
                 by_kind.setdefault(document.kind, []).append(document.pk)
-            for kind, pks in by_kind.items():
-                SearchEntry.objects.filter(kind=kind, object_id__in=pks).delete()
-            SearchEntry.objects.bulk_create([_entry(d) for d in batch])
+            SearchEntry.objects.bulk_create(
+                [_entry(d) for d in batch],
+                update_conflicts=True,
+                unique_fields=["kind", "object_id"],
+                update_fields=UPSERTED_FIELDS,
+            )
             if _postgres():
                 keys = reduce(
                     or_,
@@ -137,8 +153,14 @@ class DatabaseBackend(SearchBackend):
 
     # Reading ---------------------------------------------------------------------
 
-    def _filtered(self, query: ParsedQuery, visibilities):
+    def _readable(self, visibilities, hidden_categories):
         entries = SearchEntry.objects.filter(visibility__in=visibilities)
+        if hidden_categories:
+            entries = entries.exclude(category__in=hidden_categories)
+        return entries
+
+    def _filtered(self, query: ParsedQuery, visibilities, hidden_categories=()):
+        entries = self._readable(visibilities, hidden_categories)
         if query.in_title:
             # Replies carry their topic's title; in:title means the topic itself.
             entries = entries.exclude(kind__in=UNTITLED)
@@ -204,8 +226,10 @@ class DatabaseBackend(SearchBackend):
             rank = None
         return entries, words, rank
 
-    def search(self, query, *, visibilities, page=1, per_page=10) -> SearchResults:
-        entries = self._filtered(query, visibilities)
+    def search(
+        self, query, *, visibilities, hidden_categories=(), page=1, per_page=10
+    ) -> SearchResults:
+        entries = self._filtered(query, visibilities, hidden_categories)
         entries, words, rank = self._text(entries, query)
         phrase_words = [w for p in query.phrases for w in analysis.WORD.findall(p)]
         cap = _match_cap()
@@ -246,15 +270,15 @@ class DatabaseBackend(SearchBackend):
             facets=_facets(counts) if total else {},
             suggestion=None
             if total or not words
-            else self._suggest(words, visibilities),
+            else self._suggest(words, visibilities, hidden_categories),
             backend=self.name,
             capped=capped,
         )
 
-    def _suggest(self, words: list[str], visibilities) -> str | None:
+    def _suggest(self, words: list[str], visibilities, hidden_categories) -> str | None:
         """ "Did you mean": each word replaced by the closest title word, if any."""
         vocabulary = set()
-        titles = SearchEntry.objects.filter(visibility__in=visibilities).values_list(
+        titles = self._readable(visibilities, hidden_categories).values_list(
             "title", flat=True
         )[:5000]
         for title in titles:
@@ -271,13 +295,16 @@ class DatabaseBackend(SearchBackend):
                 suggestion.append(word)
         return " ".join(suggestion) if changed else None
 
-    def suggest_titles(self, prefix, *, visibilities, limit=8) -> list[Hit]:
+    def suggest_titles(
+        self, prefix, *, visibilities, hidden_categories=(), limit=8
+    ) -> list[Hit]:
         prefix = prefix.strip()
         if len(prefix) < 2:
             return []
         key = " " + "k:" + analysis.key_stem(analysis.script_key(prefix.lower()))
         rows = (
-            SearchEntry.objects.filter(visibility__in=visibilities, kind__in=TITLED)
+            self._readable(visibilities, hidden_categories)
+            .filter(kind__in=TITLED)
             .filter(Q(title__icontains=prefix) | Q(title_terms__contains=key))
             .order_by("-likes", "-created_at")[:limit]
         )

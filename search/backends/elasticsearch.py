@@ -23,10 +23,12 @@ database and the indexing tasks can retry.
 import dataclasses
 import logging
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, time
 from html import escape
+from time import monotonic
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -86,6 +88,11 @@ class IndexingError(RuntimeError):
     """Elasticsearch refused documents (a mapping error, not an outage)."""
 
 
+class IndexGone(IndexingError):
+    """A write found no index behind an alias this process had seen: the
+    cluster lost it (a restart that kept nothing, an operator's delete)."""
+
+
 # The client ---------------------------------------------------------------------
 
 
@@ -118,33 +125,119 @@ class PlainJsonNode(Urllib3HttpNode):
 
 
 def make_client(
-    url: str, *, compat_headers: bool = True, timeout: float = 5.0
+    url: str, *, compat_headers: bool = True, timeout: float = 10.0
 ) -> Elasticsearch:
     """A client for `url`; compat_headers=False only for osmem-server (tests)."""
     options = {} if compat_headers else {"node_class": PlainJsonNode}
     return Elasticsearch(
         url,
         request_timeout=timeout,
-        # Fail over fast: a reader waits on this, and the database can answer.
-        max_retries=1,
+        # Fail over fast: a reader waits on this, the database can answer,
+        # and the outbox retries writes.
+        max_retries=0,
         retry_on_timeout=False,
         **options,
     )
 
 
+class Breaker:
+    """Closed, calls go through. A failure opens it: for `cooldown` seconds
+    calls are refused at once (SearchUnavailable), then a single call is let
+    through as a probe, whose success closes it again and whose failure keeps
+    it open for another cooldown."""
+
+    def __init__(self, cooldown: float):
+        self.cooldown = cooldown
+        self._lock = threading.Lock()
+        self._opened_at: float | None = None
+        self._probing_since: float | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self._opened_at is not None
+
+    def allow(self) -> bool:
+        if self._opened_at is None:
+            return True
+        with self._lock:
+            now = monotonic()
+            if self._opened_at is None:
+                return True
+            if now - self._opened_at < self.cooldown:
+                return False
+            if self._probing_since and now - self._probing_since < self.cooldown:
+                return False  # another caller is probing
+            self._probing_since = now
+            return True
+
+    def succeeded(self) -> None:
+        if self._opened_at is None:
+            return
+        with self._lock:
+            if self._opened_at is not None:
+                logger.info("Elasticsearch answers again")
+            self._opened_at = self._probing_since = None
+
+    def failed(self, error: Exception) -> None:
+        with self._lock:
+            if self._opened_at is None:
+                logger.warning(
+                    "Elasticsearch failed, searching the database for %ss: %s",
+                    self.cooldown,
+                    error,
+                )
+            self._opened_at = monotonic()
+            self._probing_since = None
+
+
+_breakers: dict[str, Breaker] = {}
+_breakers_lock = threading.Lock()
+
+
+def breaker_for(url: str) -> Breaker:
+    """The process's breaker for the server at `url`."""
+    with _breakers_lock:
+        if url not in _breakers:
+            cooldown = getattr(settings, "ELASTICSEARCH_COOLDOWN", 30)
+            _breakers[url] = Breaker(cooldown)
+        return _breakers[url]
+
+
+def reset_breakers() -> None:
+    """Forget every failure (tests)."""
+    with _breakers_lock:
+        _breakers.clear()
+
+
 @contextmanager
-def unavailable_on_outage():
-    """Raise SearchUnavailable for anything that means "the server is not there"."""
+def unavailable_on_outage(breaker: Breaker | None = None):
+    """Raise SearchUnavailable for anything that means "the server is not
+    there", and for calls the open `breaker` refuses."""
+    if breaker is not None and not breaker.allow():
+        raise SearchUnavailable("Elasticsearch failed a moment ago")
     try:
         yield
     except (TransportConnectionError, ConnectionTimeout) as error:
+        if breaker is not None:
+            breaker.failed(error)
         raise SearchUnavailable(f"Elasticsearch unreachable: {error}") from error
     except ApiError as error:
         if error.status_code in UNAVAILABLE_STATUSES:
+            if breaker is not None:
+                breaker.failed(error)
             raise SearchUnavailable(
                 f"Elasticsearch answered {error.status_code}: {error}"
             ) from error
+        if breaker is not None:
+            breaker.succeeded()  # it answered
         raise
+    if breaker is not None:
+        breaker.succeeded()
+
+
+def _error_type(failure: dict) -> str:
+    error = failure.get("error")
+    return error.get("type", "") if isinstance(error, dict) else ""
 
 
 def _parse_datetime(value) -> datetime | None:
@@ -157,15 +250,31 @@ def _parse_datetime(value) -> datetime | None:
 class ElasticsearchBackend(SearchBackend):
     name = "elasticsearch"
 
-    def __init__(self, client: Elasticsearch, *, prefix: str, refresh: bool = False):
+    def __init__(
+        self,
+        client: Elasticsearch,
+        *,
+        prefix: str,
+        refresh: bool = False,
+        search_timeout: float | None = None,
+    ):
         """`refresh` makes every write visible before it returns (tests only).
 
         Elasticsearch shows writes to searches within a second by itself; the
-        behavioural suite searches right after writing.
+        behavioural suite searches right after writing. Searches (and health
+        checks) give up after `search_timeout` seconds; writes take the
+        client's own timeout.
         """
         self.client = client
+        self.reader = (
+            client.options(request_timeout=search_timeout) if search_timeout else client
+        )
         self.prefix = prefix
         self.refresh = refresh
+        [node] = client.transport.node_pool.all()
+        self.breaker = breaker_for(node.base_url)
+        # Aliases seen to exist, to spare a request per write. Forgotten when
+        # a write finds an index gone (a cluster restarted empty).
         self._aliases_known: set[str] = set()
 
     @classmethod
@@ -178,13 +287,17 @@ class ElasticsearchBackend(SearchBackend):
         client = make_client(
             url,
             compat_headers=settings.ELASTICSEARCH_COMPAT_HEADERS,
-            timeout=getattr(settings, "ELASTICSEARCH_TIMEOUT", 5.0),
+            timeout=settings.ELASTICSEARCH_TIMEOUT,
         )
         return cls(
             client,
             prefix=settings.ELASTICSEARCH_INDEX_PREFIX,
             refresh=settings.ELASTICSEARCH_REFRESH,
+            search_timeout=settings.ELASTICSEARCH_SEARCH_TIMEOUT,
         )
+
+    def _guard(self):
+        return unavailable_on_outage(self.breaker)
 
     def alias(self, kind: str) -> str:
         return alias_name(self.prefix, kind)
@@ -194,7 +307,7 @@ class ElasticsearchBackend(SearchBackend):
     def ping(self) -> bool:
         """Whether the server answers at all; never raises."""
         try:
-            return bool(self.client.ping())
+            return bool(self.reader.ping())
         except Exception:  # noqa: BLE001 - any failure means "no"
             return False
 
@@ -205,11 +318,14 @@ class ElasticsearchBackend(SearchBackend):
         version or analysis (es_index.fingerprint), `missing` those with none:
         `manage.py search_index --rebuild` puts both right.
         """
-        with unavailable_on_outage():
-            cluster = self.client.cluster.health()
-            live = self.live_indexes()
-            names = [name for names in live.values() for name in names]
-            mappings = self.client.indices.get_mapping(index=names) if names else {}
+        with self._guard():
+            cluster = self.reader.cluster.health()
+        live = self.live_indexes()
+        names = [name for names in live.values() for name in names]
+        mappings = {}
+        if names:
+            with self._guard():
+                mappings = self.reader.indices.get_mapping(index=names)
         current = {"mapping_version": MAPPING_VERSION, "fingerprint": fingerprint()}
 
         def up_to_date(name: str) -> bool:
@@ -228,11 +344,26 @@ class ElasticsearchBackend(SearchBackend):
             "missing": [kind for kind, names in live.items() if not names],
         }
 
+    def counts(self) -> dict[str, int]:
+        """Documents per kind in the live indexes, in one request; a kind
+        without an index counts 0."""
+        with self._guard():
+            response = self.reader.search(
+                index=[self.alias(kind) for kind in KINDS],
+                size=0,
+                aggregations={"kind": {"terms": {"field": "kind", "size": len(KINDS)}}},
+                ignore_unavailable=True,
+                allow_no_indices=True,
+            )
+        buckets = response.body.get("aggregations", {}).get("kind", {}).get("buckets")
+        found = {bucket["key"]: bucket["doc_count"] for bucket in buckets or []}
+        return {kind: found.get(kind, 0) for kind in KINDS}
+
     def live_indexes(self) -> dict[str, list[str]]:
         """{kind: [concrete indexes the alias points at]} (normally one each)."""
         wanted = {self.alias(kind): kind for kind in KINDS}
-        with unavailable_on_outage():
-            found = self.client.options(ignore_status=404).indices.get_alias(
+        with self._guard():
+            found = self.reader.options(ignore_status=404).indices.get_alias(
                 index=f"{self.prefix}-*"
             )
         live: dict[str, list[str]] = {kind: [] for kind in KINDS}
@@ -249,14 +380,22 @@ class ElasticsearchBackend(SearchBackend):
     def index(self, documents: list[SearchDocument]) -> None:
         if not documents:
             return
-        self._ensure_aliases({document.kind for document in documents})
+        kinds = {document.kind for document in documents}
+        self._ensure_aliases(kinds)
         for start in range(0, len(documents), BULK_SIZE):
-            batch = documents[start : start + BULK_SIZE]
-            self._bulk(
-                self._index_operations(batch, lambda kind: self.alias(kind)),
-                require_alias=True,
-                refresh="wait_for" if self.refresh else False,
+            operations = self._index_operations(
+                documents[start : start + BULK_SIZE], self.alias
             )
+            refresh = "wait_for" if self.refresh else False
+            try:
+                self._bulk(operations, require_alias=True, refresh=refresh)
+            except IndexGone:
+                # Make the index again and write once more; the index is now
+                # short of documents, which search health reports and
+                # search.tasks.heal_index rebuilds.
+                self._aliases_known.clear()
+                self._ensure_aliases(kinds)
+                self._bulk(operations, require_alias=True, refresh=refresh)
 
     def delete(self, kind: str, pks: list[int]) -> None:
         if kind not in KINDS:
@@ -284,7 +423,7 @@ class ElasticsearchBackend(SearchBackend):
                 body = index_body(kind)
                 # No refreshes while loading; one at the end.
                 body["settings"]["refresh_interval"] = "-1"
-                with unavailable_on_outage():
+                with self._guard():
                     self.client.indices.create(index=name, **body)
             for batch in _batches(documents, BULK_SIZE):
                 self._bulk(
@@ -295,7 +434,7 @@ class ElasticsearchBackend(SearchBackend):
                 if progress:
                     progress(count)
             names = list(new.values())
-            with unavailable_on_outage():
+            with self._guard():
                 self.client.indices.put_settings(
                     index=names, settings={"index": {"refresh_interval": None}}
                 )
@@ -303,7 +442,7 @@ class ElasticsearchBackend(SearchBackend):
             # Read just before the swap: a first write during the rebuild may
             # have created an index since.
             old = self.live_indexes()
-            with unavailable_on_outage():
+            with self._guard():
                 self.client.indices.update_aliases(actions=self._swap(old, new))
         except BaseException:
             self._drop(list(new.values()))
@@ -313,7 +452,7 @@ class ElasticsearchBackend(SearchBackend):
         return count
 
     def indexed_keys(self, kind: str) -> dict[int, datetime | None]:
-        with unavailable_on_outage():
+        with self._guard():
             if not self.client.indices.exists_alias(name=self.alias(kind)):
                 return {}
             return {
@@ -343,7 +482,7 @@ class ElasticsearchBackend(SearchBackend):
         client = self.client
         if request_timeout:
             client = client.options(request_timeout=request_timeout)
-        with unavailable_on_outage():
+        with self._guard():
             response = client.bulk(operations=operations, **params)
         if not response["errors"]:
             return
@@ -356,6 +495,10 @@ class ElasticsearchBackend(SearchBackend):
             failures.append(result)
         if any(failure["status"] in UNAVAILABLE_STATUSES for failure in failures):
             raise SearchUnavailable(f"Elasticsearch refused writes: {failures[:3]}")
+        if any(
+            _error_type(failure) == "index_not_found_exception" for failure in failures
+        ):
+            raise IndexGone(f"{len(failures)} documents had no index: {failures[:1]}")
         if failures:
             raise IndexingError(f"{len(failures)} documents refused: {failures[:3]}")
 
@@ -368,7 +511,7 @@ class ElasticsearchBackend(SearchBackend):
             alias = self.alias(kind)
             if alias in self._aliases_known:
                 continue
-            with unavailable_on_outage():
+            with self._guard():
                 if not self.client.indices.exists_alias(name=alias):
                     body = index_body(kind)
                     body["aliases"] = {alias: {}}
@@ -383,7 +526,7 @@ class ElasticsearchBackend(SearchBackend):
 
     def _swap(self, old: dict[str, list[str]], new: dict[str, str]) -> list[dict]:
         actions: list[dict] = []
-        with unavailable_on_outage():
+        with self._guard():
             # An index named like the alias (auto-created by a stray write) would
             # block the alias; it goes in the same atomic step.
             for kind in KINDS:
@@ -412,11 +555,13 @@ class ElasticsearchBackend(SearchBackend):
         query: ParsedQuery,
         *,
         visibilities: tuple[str, ...],
+        hidden_categories: tuple[str, ...] = (),
         page: int = 1,
         per_page: int = 10,
     ) -> SearchResults:
         words = _words(query.terms)
-        search = self._query(query, visibilities, words)
+        readable = (visibilities, hidden_categories)
+        search = self._query(query, readable, words)
         start = (max(page, 1) - 1) * per_page
         size = per_page if start + per_page <= MAX_RESULT_WINDOW else 0
         search = search.extra(from_=min(start, MAX_RESULT_WINDOW), size=size)
@@ -449,12 +594,17 @@ class ElasticsearchBackend(SearchBackend):
             facets=_facets(response.get("aggregations", {})) if total else {},
             suggestion=None
             if total or not words
-            else self._suggestion(query, visibilities, words),
+            else self._suggestion(query, readable, words),
             backend=self.name,
         )
 
     def suggest_titles(
-        self, prefix: str, *, visibilities: tuple[str, ...], limit: int = 8
+        self,
+        prefix: str,
+        *,
+        visibilities: tuple[str, ...],
+        hidden_categories: tuple[str, ...] = (),
+        limit: int = 8,
     ) -> list[Hit]:
         prefix = prefix.strip()
         if len(prefix) < 2 or not WORD.search(prefix):
@@ -470,8 +620,7 @@ class ElasticsearchBackend(SearchBackend):
         if stemmed := key_text(typed):
             matches.append(Q("match", title_key={"query": stemmed, "operator": "and"}))
         search = (
-            self._search(TITLED)
-            .filter("terms", visibility=list(visibilities))
+            self._readable(TITLED, (visibilities, hidden_categories))
             .query("bool", should=matches, minimum_should_match=1)
             .sort({"likes": "desc"}, {"created_at": "desc"}, {"pk": "desc"})
             .extra(size=limit, track_total_hits=False)
@@ -483,19 +632,27 @@ class ElasticsearchBackend(SearchBackend):
 
     def _search(self, kinds) -> Search:
         return Search(
-            using=self.client, index=[self.alias(kind) for kind in kinds]
+            using=self.reader, index=[self.alias(kind) for kind in kinds]
         ).params(ignore_unavailable=True, allow_no_indices=True)
 
     def _execute(self, search: Search) -> dict:
-        with unavailable_on_outage():
+        with self._guard():
             return search.execute().to_dict()
 
-    def _query(self, query: ParsedQuery, visibilities, words: list[str]) -> Search:
+    def _readable(self, kinds, readable) -> Search:
+        """The kinds' indexes, filtered to what the reader may read."""
+        visibilities, hidden_categories = readable
+        search = self._search(kinds).filter("terms", visibility=list(visibilities))
+        if hidden_categories:
+            search = search.exclude("terms", category=list(hidden_categories))
+        return search
+
+    def _query(self, query: ParsedQuery, readable, words: list[str]) -> Search:
         kinds = [kind for kind in KINDS if not query.types or kind in query.types]
         if query.in_title:
             # Replies carry their topic's title; in:title means the topic itself.
             kinds = [kind for kind in kinds if kind in TITLED]
-        search = self._search(kinds).filter("terms", visibility=list(visibilities))
+        search = self._readable(kinds, readable)
         if len(kinds) < len(KINDS):
             # Also the guard when no kind is left: no aliases means every index.
             search = search.filter("terms", kind=kinds)
@@ -523,7 +680,7 @@ class ElasticsearchBackend(SearchBackend):
             search = search.query("bool", must=must, must_not=must_not)
         return search
 
-    def _suggestion(self, query, visibilities, words) -> str | None:
+    def _suggestion(self, query, readable, words) -> str | None:
         """Each misspelt word replaced by the best term suggestion, if that finds
         something this reader may see. Only asked when nothing was found.
 
@@ -551,7 +708,7 @@ class ElasticsearchBackend(SearchBackend):
         if [w.lower() for w in suggested] == [w.lower() for w in words]:
             return None
         check = self._query(
-            dataclasses.replace(query, terms=suggested), visibilities, suggested
+            dataclasses.replace(query, terms=suggested), readable, suggested
         ).extra(size=0, track_total_hits=1)
         found = self._execute(check)["hits"]["total"]["value"]
         return " ".join(suggested) if found else None
