@@ -220,6 +220,18 @@ STORAGES = {
 # (dev settings) runs without it: a local-memory cache and eager tasks.
 REDIS_URL = env("REDIS_URL")
 
+
+def redis_cache(url: str) -> dict:
+    """The cache on Redis: a Redis outage reads as an empty cache, never an
+    error (config/cache.py), and a Redis that does not answer is given up on
+    within half a second."""
+    return {
+        "BACKEND": "config.cache.ResilientRedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+
+
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_SERIALIZER = "json"

@@ -7,7 +7,7 @@ the dev server at PostgreSQL, Redis or Elasticsearch when working on them.
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, REDIS_URL, env
+from .base import BASE_DIR, REDIS_URL, env, redis_cache
 
 DEBUG = True
 SERVE_MEDIA = True
@@ -21,12 +21,7 @@ DATABASES = {
 }
 
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        }
-    }
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # No broker: tasks run in-process, right where they are enqueued. Celery

@@ -9,7 +9,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, env, env_bool, env_list
+from .base import MIDDLEWARE, env, env_bool, env_list, redis_cache
 
 REQUIRED = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS")
 OPTIONAL = (
@@ -46,12 +46,9 @@ DATABASES = {
 
 REDIS_URL = env("REDIS_URL")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-    }
-}
+CACHES = {"default": redis_cache(REDIS_URL)}
+# Sessions live in the database; the cache only speeds up reading them, so a
+# Redis outage logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 SEARCH_BACKEND = env("SEARCH_BACKEND", "elasticsearch")
