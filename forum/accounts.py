@@ -7,10 +7,13 @@ to e-mail addresses at allowed domains. An invitation is addressed to one
 person, so its own address is accepted even outside the allowed domains.
 
 Against spam bots the sign-up and log-in forms carry the honeypot field
-(forum/honeypot.py), and sign-ups are counted per client address
-(forum/ratelimit.py, FORUM_IP_RATE_LIMITS["signup"]): over the limit the form
-comes back with what was typed and status 429. Failed log-ins are allauth's
-to count (ACCOUNT_RATE_LIMITS); both use the same client address.
+(forum/honeypot.py). Sign-ups are counted per client address and log-in
+attempts per address and, for wrong passwords, per account, by the forum's
+limiter (forum/ratelimit.py; FORUM_IP_RATE_LIMITS, FORUM_ACCOUNT_RATE_LIMITS):
+over a limit the form comes back with what was typed and status 429, with
+Retry-After. allauth's own log-in limits are switched off (ACCOUNT_RATE_LIMITS)
+so that there is one count and one kind of answer; allauth and the forum see
+the same client address.
 """
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -19,8 +22,10 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context
 from allauth.core.exceptions import ImmediateHttpResponse
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -76,8 +81,58 @@ class _HoneypotClean(honeypot.HoneypotMixin):
         return value
 
 
+def _account_key(login: str) -> str:
+    """The account a log-in names, by its username or any of its e-mail
+    addresses, so that switching between them does not multiply the tries.
+    A name that is no account counts by itself."""
+    login = login.strip().lower()
+    account = (
+        get_user_model()
+        .objects.filter(
+            Q(username__iexact=login)
+            | Q(email__iexact=login)
+            | Q(emailaddress__email__iexact=login)
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return f"user:{account}" if account is not None else f"login:{login}"
+
+
 class LoginForm(_HoneypotClean, AllauthLoginForm):
     honeypot_form_name = "log-in"
+
+    def clean(self):
+        """Every attempt counts against the address; a wrong password also
+        against the account, and a right one gives its place back.
+
+        Past a limit even the right password is refused (or guessing could go
+        on), before it is checked.
+        """
+        if self._errors:  # a field left empty: no password was tried
+            return super().clean()
+        request = context.request
+        attempt = ratelimit.hit(request, "login")
+        if isinstance(attempt, ratelimit.Limited):
+            self._refuse(request, attempt)
+        failure = ratelimit.hit(
+            request, "login_failed", account=_account_key(self.cleaned_data["login"])
+        )
+        if isinstance(failure, ratelimit.Limited):
+            self._refuse(request, failure)
+        cleaned_data = super().clean()  # raises ValidationError on a wrong password
+        failure.undo()
+        return cleaned_data
+
+    def _refuse(self, request, limited):
+        """The log-in form again, the name kept, with when to try again: a 429."""
+        self.add_error(None, limited.message)
+        response = render(
+            request,
+            "account/login.html",
+            {"form": self, "signup_url": reverse("account_signup")},
+        )
+        raise ImmediateHttpResponse(ratelimit.with_retry_after(response, limited))
 
 
 class SignupForm(_HoneypotClean, AllauthSignupForm):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from . import permissions
 from .honeypot import HoneypotMixin
 from .models import LANGUAGE_CHOICES, Category, Post
+from .params import MAX_ID
 
 
 class ServiceErrorsMixin:
@@ -76,6 +77,33 @@ class PostForm(ServiceErrorsMixin, HoneypotMixin, forms.Form):
             self.fields["title"].required = True
         else:
             del self.fields["title"]
+
+
+class DraftForm(forms.Form):
+    """What the composer's autosave sends: the fields of the composer it is in.
+
+    Nothing is required, since a draft is unfinished, and the text is cut to
+    length by services.draft_save; but an id must be an id and a language one
+    of ours, because the draft comes back as the composer's initial values.
+    """
+
+    DATA_FIELDS = ("category", "tags", "language", "reply_to")
+
+    topic = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    title = forms.CharField(required=False, strip=False)
+    raw = forms.CharField(required=False, strip=False)
+    category = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    tags = forms.CharField(required=False, max_length=500)
+    language = forms.ChoiceField(required=False, choices=LANGUAGE_CHOICES)
+    reply_to = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+
+    def draft_data(self) -> dict:
+        """The composer's other fields, as Draft.data keeps them."""
+        return {
+            name: self.cleaned_data[name]
+            for name in self.DATA_FIELDS
+            if self.cleaned_data[name] not in (None, "")
+        }
 
 
 class TopicStateForm(forms.Form):

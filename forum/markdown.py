@@ -35,11 +35,18 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 SAFE_LINK = re.compile(r"^(https?:|mailto:|/|#|\.{0,2}/|[^:/?#]*(?:[/?#]|$))", re.I)
+# A backslash among the slashes a link starts with: browsers read "/\host" and
+# "\/host" as "//host", another site dressed as a path on this one. markdown-it
+# hands the link over normalised, a backslash written as %5C.
+DISGUISED_HOST = re.compile(r"^(?:[/\\]|%5c)*(?:\\|%5c)", re.I)
 
 
 def _validate_link(url: str) -> bool:
-    """Refuse any scheme but http(s) and mailto; relative links are fine."""
-    return bool(SAFE_LINK.match(url.strip()))
+    """Refuse any scheme but http(s) and mailto, and disguised hosts; relative
+    links are fine, and so is a protocol-relative one ("//host/"): it is a
+    link to another site, which forum/trust.py counts as one."""
+    url = url.strip()
+    return bool(SAFE_LINK.match(url)) and not DISGUISED_HOST.match(url)
 
 
 def _mention_rule(state: StateInline, silent: bool) -> bool:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_comments_xtd.models import XtdComment
 
-from . import honeypot, moderation, permissions, ratelimit, selectors
+from . import honeypot, moderation, params, permissions, ratelimit, selectors
 from .models import Flag, ReviewItem, Suspension
 from .views import is_htmx
 
@@ -221,8 +221,8 @@ def review_decide(request, item_id, action):
 
 def _queue_url(request) -> str:
     url = reverse("forum:review_queue")
-    page = request.POST.get("page") or request.GET.get("page")
-    return f"{url}?page={page}" if page and str(page).isdigit() else url
+    page = params.parse_id(request.POST.get("page") or request.GET.get("page"))
+    return f"{url}?page={page}" if page else url
 
 
 @login_required

@@ -33,9 +33,13 @@ def _own_notification(request, notification_id: int) -> Notification:
 
 
 def _back(request, default: str) -> str:
-    """The page the form came from (its `next` field), if it is on this site."""
+    """The page the form came from (its `next` field), if it is on this site.
+
+    Only a path: `redirect()` takes a word without a slash ("0") for a view
+    name and fails with a 500 when there is no such view.
+    """
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -184,7 +184,14 @@ def can_like(user, post: Post) -> bool:
 
 
 def can_bookmark(user, post: Post) -> bool:
-    return can_write(user) and not post.is_deleted and can_see_topic(user, post.topic)
+    """Only a post whose text the member may read: a held or hidden post of
+    someone else's is not theirs to keep."""
+    return (
+        can_write(user)
+        and not post.is_deleted
+        and can_see_topic(user, post.topic)
+        and can_read_post(user, post)
+    )
 
 
 def can_accept_solution(user, post: Post) -> bool:

@@ -1,10 +1,13 @@
-"""How often a member, or a client address, may act: a fixed-window counter.
+"""How often a member, an address or an account may act: a fixed-window counter.
 
-Each action (starting a topic, replying, commenting, liking, flagging,
-uploading, inviting, signing up) has a rate per trust level
+Each action (starting a topic, replying, commenting, previewing, liking,
+flagging, uploading, inviting, signing up) has a rate per trust level
 (settings.FORUM_TRUST_LIMITS[level]["rates"]) counted per member, and some a
 rate per client address (settings.FORUM_IP_RATE_LIMITS) that catches many new
-accounts behind one address. Log-ins are allauth's own (ACCOUNT_RATE_LIMITS).
+accounts behind one address. Log-ins are counted here too, per address and,
+for wrong passwords, per account however it is named
+(settings.FORUM_ACCOUNT_RATE_LIMITS; forum/accounts.py): one limiter, so every
+limit answers alike, 429 with Retry-After and a message in the reader's language.
 
 The counters live in Django's cache: `add` then `incr`, both atomic in Redis
 (production) and in the local-memory cache (tests), so two requests at once
@@ -16,6 +19,7 @@ Views ask `hit()` before they write and call `Hit.undo()` when the write is
 refused for another reason, so a typo does not use up the allowance.
 """
 
+import hashlib
 import math
 import time
 from dataclasses import dataclass, field
@@ -105,6 +109,10 @@ def ip_rate(user, action: str) -> Rate | None:
     return Rate.parse(settings.FORUM_IP_RATE_LIMITS.get(action))
 
 
+def account_rate(action: str) -> Rate | None:
+    return Rate.parse(getattr(settings, "FORUM_ACCOUNT_RATE_LIMITS", {}).get(action))
+
+
 def _count(key: str, rate: Rate, now: float) -> tuple[str, int, int]:
     window = int(now // rate.seconds)
     full_key = f"forum:rl:{key}:{rate.seconds}:{window}"
@@ -119,8 +127,9 @@ def _count(key: str, rate: Rate, now: float) -> tuple[str, int, int]:
     return full_key, used, retry_after
 
 
-def hit(request, action: str) -> Hit | Limited:
-    """Count one `action` by this request's member and address.
+def hit(request, action: str, *, account: str | None = None) -> Hit | Limited:
+    """Count one `action` by this request's member and address, and by
+    `account` when given (an account acted on without being signed in).
 
     Returns a Hit when allowed, or Limited (nothing counted) when over a limit.
     """
@@ -129,6 +138,10 @@ def hit(request, action: str) -> Hit | Limited:
     if user is not None and user.is_authenticated:
         checks.append((f"{action}:u{user.pk}", member_rate(user, action)))
     checks.append((f"{action}:ip{client_ip(request)}", ip_rate(user, action)))
+    if account is not None:
+        # Hashed: the key may be what someone typed, of any length.
+        digest = hashlib.sha256(account.encode()).hexdigest()
+        checks.append((f"{action}:a{digest}", account_rate(action)))
     now = time.time()
     done = Hit()
     for key, rate in checks:
@@ -160,11 +173,17 @@ def limited_message(action: str, retry_after: int) -> str:
         "topic": _("You have started as many topics as you can for now."),
         "reply": _("You have posted as many replies as you can for now."),
         "comment": _("You have posted as many comments as you can for now."),
+        "preview": _("You have previewed as many posts as you can for now."),
         "like": _("You have given as many likes as you can for now."),
         "flag": _("You have flagged as many posts as you can for now."),
         "upload": _("You have attached as many files as you can for now."),
         "invitation": _("You have sent as many invitations as you can for now."),
         "signup": _("Too many accounts have been created from your network."),
+        "login": _("There have been too many log-in attempts from your network."),
+        "login_failed": _(
+            "There have been too many wrong passwords for this account or from "
+            "your network."
+        ),
     }.get(action, _("You are doing this too often."))
     return _("%(what)s Please try again in %(wait)s.") % {
         "what": what,

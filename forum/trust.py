@@ -71,13 +71,36 @@ def _site_hosts() -> set[str]:
     return {host.lower() for host in hosts if host}
 
 
+# What browsers drop from a URL or read as a slash before they resolve it
+# (WHATWG URL standard): leading and trailing spaces and control characters, tabs
+# and newlines anywhere, and a backslash in an http(s) URL.
+_URL_EDGES = "".join(map(chr, range(0x21)))
+_URL_DROPPED = str.maketrans("", "", "\t\n\r")
+
+
+def _as_browsers_read(href: str) -> str:
+    href = href.strip(_URL_EDGES).translate(_URL_DROPPED)
+    # markdown-it writes a backslash as %5C; some servers and proxies decode
+    # it again, so it counts as the slash a browser would make of it.
+    return re.sub(r"%5c", "/", href, flags=re.IGNORECASE).replace("\\", "/")
+
+
 def _is_external(href: str, site_hosts: set[str]) -> bool:
     """Links elsewhere count; relative links and links to this site do not
-    (a quote credits its source with a relative link)."""
-    parts = urlsplit(href.strip())
-    if parts.scheme in ("http", "https"):
+    (a quote credits its source with a relative link).
+
+    A protocol-relative link (`//evil.example/`) goes to another site as
+    surely as an https one, and so do `/\\evil.example` and `\\/evil.example`,
+    which browsers read as `//evil.example`.
+    """
+    href = _as_browsers_read(href)
+    try:
+        parts = urlsplit(href)
+    except ValueError:  # a broken host ("//[x"): it goes nowhere here either
+        return True
+    if parts.scheme in ("http", "https") or (not parts.scheme and parts.netloc):
         return (parts.hostname or "").lower() not in site_hosts
-    return parts.scheme == "" and href.strip().lower().startswith("www.")
+    return parts.scheme == "" and href.lower().startswith("www.")
 
 
 def inspect(raw: str) -> Content:

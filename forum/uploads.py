@@ -10,7 +10,11 @@ import warnings
 import zipfile
 from pathlib import PurePath
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    SuspiciousFileOperation,
+    ValidationError,
+)
 from django.core.files.base import ContentFile
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -92,13 +96,35 @@ def _document(data: bytes, suffix: str) -> str | None:
     return None
 
 
+# File systems allow 255 bytes per name, not 255 characters: a Cyrillic letter
+# takes two bytes in UTF-8, so names are cut by bytes, well under the limit
+# (the storage may add a suffix of its own to make a name unique).
+NAME_MAX_BYTES = 200
+SUFFIX_MAX_CHARS = 10
+
+
+def _stored_name(name: str) -> str:
+    """A safe file name of at most NAME_MAX_BYTES, keeping its extension."""
+    try:
+        name = get_valid_filename(PurePath(name).name)
+    except SuspiciousFileOperation:  # "", "." or ".."
+        name = ""
+    path = PurePath(name)
+    suffix = path.suffix if len(path.suffix) <= SUFFIX_MAX_CHARS else ""
+    stem = name[: len(name) - len(suffix)] if suffix else name
+    room = NAME_MAX_BYTES - len(suffix.encode())
+    # Cutting the bytes may split a character: drop its first half.
+    stem = stem.encode()[:room].decode(errors="ignore")
+    return f"{stem or 'file'}{suffix}"
+
+
 def upload_create(*, actor, file) -> Upload:
     if not permissions.can_upload(actor):
         raise PermissionDenied
     if file.size > FILE_MAX_BYTES:
         _reject(_("Files can be at most 10 MB."))
     data = file.read()
-    name = get_valid_filename(PurePath(file.name).name)[:200] or "file"
+    name = _stored_name(file.name or "")
     stem, suffix = PurePath(name).stem, PurePath(name).suffix.lower()
     if image := _image(data):
         data, content_type, extension = image

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import email_views, moderation_views, notification_views, profile_views, views
+from . import (
+    email_views,
+    moderation_views,
+    notification_views,
+    params,  # noqa: F401 - registers <id:…>: an id that no row can have is a 404
+    profile_views,
+    views,
+)
 
 app_name = "forum"
 
@@ -18,18 +25,18 @@ urlpatterns = [
         name="category_top",
     ),
     path("tags/<str:tag_name>/", views.topic_list, name="tag"),
-    path("t/<slug:slug>/<int:topic_id>/", views.topic_detail, name="topic"),
-    path("t/<slug:slug>/<int:topic_id>/<int:number>/", views.topic_detail, name="post"),
-    path("t/<int:topic_id>/reply/", views.reply, name="reply"),
-    path("t/<int:topic_id>/state/", views.topic_state, name="topic_state"),
+    path("t/<slug:slug>/<id:topic_id>/", views.topic_detail, name="topic"),
+    path("t/<slug:slug>/<id:topic_id>/<id:number>/", views.topic_detail, name="post"),
+    path("t/<id:topic_id>/reply/", views.reply, name="reply"),
+    path("t/<id:topic_id>/state/", views.topic_state, name="topic_state"),
     path("new-topic/", views.topic_create, name="new_topic"),
-    path("p/<int:post_id>/edit/", views.post_edit, name="post_edit"),
-    path("p/<int:post_id>/history/", views.post_history, name="post_history"),
-    path("p/<int:post_id>/like/", views.post_like, name="post_like"),
-    path("p/<int:post_id>/bookmark/", views.post_bookmark, name="post_bookmark"),
-    path("p/<int:post_id>/delete/", views.post_delete, name="post_delete"),
-    path("p/<int:post_id>/restore/", views.post_restore, name="post_restore"),
-    path("p/<int:post_id>/solve/", views.post_solve, name="post_solve"),
+    path("p/<id:post_id>/edit/", views.post_edit, name="post_edit"),
+    path("p/<id:post_id>/history/", views.post_history, name="post_history"),
+    path("p/<id:post_id>/like/", views.post_like, name="post_like"),
+    path("p/<id:post_id>/bookmark/", views.post_bookmark, name="post_bookmark"),
+    path("p/<id:post_id>/delete/", views.post_delete, name="post_delete"),
+    path("p/<id:post_id>/restore/", views.post_restore, name="post_restore"),
+    path("p/<id:post_id>/solve/", views.post_solve, name="post_solve"),
     path("preview/", views.preview, name="preview"),
     path("drafts/", views.draft_save, name="draft_save"),
     path("mentions/", views.mention_search, name="mentions"),
@@ -41,36 +48,36 @@ urlpatterns = [
         name="notifications_read_all",
     ),
     path(
-        "notifications/<int:notification_id>/",
+        "notifications/<id:notification_id>/",
         notification_views.notification_open,
         name="notification",
     ),
     path(
-        "notifications/<int:notification_id>/read/",
+        "notifications/<id:notification_id>/read/",
         notification_views.notification_read,
         name="notification_read",
     ),
-    path("t/<int:topic_id>/watch/", notification_views.topic_watch, name="topic_watch"),
+    path("t/<id:topic_id>/watch/", notification_views.topic_watch, name="topic_watch"),
     path(
         "c/<slug:category_slug>/watch/",
         notification_views.category_watch,
         name="category_watch",
     ),
     path("uploads/", views.upload, name="upload"),
-    path("p/<int:post_id>/flag/", moderation_views.flag_post, name="flag_post"),
+    path("p/<id:post_id>/flag/", moderation_views.flag_post, name="flag_post"),
     path("review/", moderation_views.review_queue, name="review_queue"),
     path(
-        "review/<int:item_id>/suspend/",
+        "review/<id:item_id>/suspend/",
         moderation_views.review_suspend,
         name="review_suspend",
     ),
     path(
-        "review/<int:item_id>/<str:action>/",
+        "review/<id:item_id>/<str:action>/",
         moderation_views.review_decide,
         name="review_decide",
     ),
     path(
-        "suspensions/<int:suspension_id>/lift/",
+        "suspensions/<id:suspension_id>/lift/",
         moderation_views.suspension_lift,
         name="suspension_lift",
     ),

@@ -20,13 +20,14 @@ from django.views.decorators.http import require_GET, require_POST
 from . import (
     honeypot,
     moderation,
+    params,
     permissions,
     ratelimit,
     selectors,
     services,
     uploads,
 )
-from .forms import PostForm, TopicForm, TopicStateForm
+from .forms import DraftForm, PostForm, TopicForm, TopicStateForm
 from .markdown import render as render_markdown
 from .models import Category, Draft, Post, Tag
 
@@ -173,11 +174,10 @@ def _reply_form(request, topic, data=None):
     draft = Draft.objects.filter(user=request.user, key=Draft.key_for(topic)).first()
     if draft is not None:
         initial = {"raw": draft.raw, "reply_to": draft.data.get("reply_to")}
-    quote_number = request.GET.get("quote")
-    if quote_number and quote_number.isdigit():
+    if quote_number := params.parse_id(request.GET.get("quote")):
         quoted = (
             Post.objects.filter(
-                topic=topic, number=int(quote_number), deleted_at__isnull=True
+                topic=topic, number=quote_number, deleted_at__isnull=True
             )
             .select_related("author", "topic__category")
             .first()
@@ -497,6 +497,17 @@ def topic_state(request, topic_id):
 @login_required
 @require_POST
 def preview(request):
+    """The composer's live preview, counted like posting: rendering 32,000
+    characters of Markdown takes up to seconds of a worker. Over the limit
+    htmx gets the message where the preview goes (it swaps no 4xx answer, as
+    the watch control says too), the preview button's page a 429."""
+    allowance = ratelimit.hit(request, "preview")
+    if isinstance(allowance, ratelimit.Limited):
+        if is_htmx(request):
+            return render(
+                request, "forum/_preview_limited.html", {"message": allowance.message}
+            )
+        return ratelimit.too_many(request, allowance)
     return render(
         request,
         "forum/_preview.html",
@@ -511,19 +522,20 @@ def preview(request):
 @login_required
 @require_POST
 def draft_save(request):
+    """Autosave. A field that is not what the composer sends (an id that is not
+    one, an unknown language) is a 400 and nothing is saved."""
+    form = DraftForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest()
     topic = None
-    if topic_id := request.POST.get("topic"):
-        topic = selectors.topic_for_reader(request.user, int(topic_id))
-    data = {}
-    for field in ("category", "tags", "language", "reply_to"):
-        if request.POST.get(field):
-            data[field] = request.POST[field]
+    if topic_id := form.cleaned_data["topic"]:
+        topic = selectors.topic_for_reader(request.user, topic_id)
     services.draft_save(
         actor=request.user,
         topic=topic,
-        title=request.POST.get("title", ""),
-        raw=request.POST.get("raw", ""),
-        data=data,
+        title=form.cleaned_data["title"],
+        raw=form.cleaned_data["raw"],
+        data=form.draft_data(),
     )
     return render(request, "forum/_draft_saved.html")
 

@@ -51,7 +51,10 @@ class CategoryViewSet(SnippetViewSet):
         FieldRowPanel(
             [FieldPanel("slug"), FieldPanel("colour"), FieldPanel("position")]
         ),
-        FieldPanel("parent"),
+        # A plain select of the top-level categories, not Wagtail's snippet
+        # chooser: the chooser looks a posted value up as an id to show it again
+        # and fails with a 500 on one that is not ("parent=abc").
+        FieldPanel("parent", widget=forms.Select),
         FieldPanel("visibility"),
         FieldPanel("moderators"),
     ]

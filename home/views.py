@@ -6,21 +6,31 @@ language, so instead we serve the page from the first locale that has it (the
 default, Kazakh, first) and the template tells them it is not translated yet.
 """
 
+from functools import wraps
+
 import django_comments
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse, HttpResponseForbidden
-from django.shortcuts import get_object_or_404, redirect, render
+from django.contrib.contenttypes.models import ContentType
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+)
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_comments.views import comments as comments_views
+from django_comments.views import moderation as comments_moderation
+from django_comments_xtd import views as xtd_views
 from django_comments_xtd.models import XtdComment
 from wagtail import hooks
 from wagtail.models import Locale, Page, Site
 from wagtail.views import serve_chain
 
-from forum import honeypot, ratelimit
+from forum import honeypot, moderation_views, params, ratelimit
 
 from . import permissions, selectors, services
 from .forms import commenting_as
@@ -74,16 +84,25 @@ def _route_in_another_locale(request, path):
 # Comments -----------------------------------------------------------------------
 
 
+class _BadId(Exception):
+    """A comment form's object_pk or reply_to that is not an id at all."""
+
+
 def _comment_target(data):
-    """The page a comment form points at, if it is one that takes comments."""
+    """The page a comment form points at, if it is one that takes comments.
+
+    Raises _BadId for an object_pk that no page can have ("²", "abc", 2**70).
+    """
     try:
         model = apps.get_model(data.get("content_type", ""))
     except (LookupError, ValueError):
         return None
-    object_pk = data.get("object_pk", "")
-    if model not in permissions.COMMENTABLE or not object_pk.isdigit():
+    if model not in permissions.COMMENTABLE:
         return None
-    return model.objects.filter(pk=object_pk).first()
+    page_id = params.parse_id(data.get("object_pk", ""))
+    if page_id is None:
+        raise _BadId
+    return model.objects.filter(pk=page_id).first()
 
 
 @require_POST
@@ -98,7 +117,10 @@ def comment_post(request):
     Everything else (security hash, errors and preview, saving, xtd's
     follow-up e-mails) is the package's own flow.
     """
-    page = _comment_target(request.POST)
+    try:
+        page = _comment_target(request.POST)
+    except _BadId:
+        return HttpResponseBadRequest()
     if not request.user.is_authenticated:
         return redirect_to_login(page.url if page else request.get_full_path())
     if page is None or not permissions.can_comment(request.user, page):
@@ -108,10 +130,12 @@ def comment_post(request):
     # same page, at a level that still takes replies.
     reply_to = request.POST.get("reply_to", "0")
     if reply_to != "0":
+        parent_id = params.parse_id(reply_to)
+        if parent_id is None:
+            return HttpResponseBadRequest()
         parent = (
             selectors.visible_comments(type(page))
-            .filter(pk=reply_to if reply_to.isdigit() else None)
-            .filter(object_pk=str(page.pk))
+            .filter(pk=parent_id, object_pk=str(page.pk))
             .first()
         )
         if parent is None or not parent.allow_thread():
@@ -152,14 +176,9 @@ def _comment_form_again(request, page, limited):
 @require_POST
 @login_required
 def comment_like(request, comment_id):
-    comment = get_object_or_404(
-        XtdComment.objects.filter(is_public=True, is_removed=False), pk=comment_id
-    )
+    comment = _comment_for(request, comment_id, permissions.can_read_comment)
     page = comment.content_object
-    if not (
-        permissions.accepts_comments(page)
-        and permissions.can_like_comment(request.user, comment)
-    ):
+    if not permissions.can_like_comment(request.user, comment):
         return HttpResponseForbidden()
     allowance = ratelimit.hit(request, "like")
     if isinstance(allowance, ratelimit.Limited):
@@ -167,3 +186,86 @@ def comment_like(request, comment_id):
     if not services.comment_like_toggle(actor=request.user, comment=comment):
         allowance.undo()  # taking a like back does not use up the allowance
     return redirect(f"{page.get_url(request)}#c{comment.pk}")
+
+
+# The package views, behind the same question ------------------------------------
+#
+# django-comments-xtd's and django-contrib-comments' views take a comment (or a
+# target) by id and show it to anyone: the reply page printed held, hidden and
+# removed comments, and the `cr/` permalink redirected to any object's URL, so
+# the slugs of members-only, held and deleted topics gave their titles away.
+# Each one here first asks home.permissions, and answers 404 - the same as for
+# an id that does not exist - for what the reader may not see.
+
+
+def _comment_for(request, comment_id: int, may_see) -> XtdComment:
+    """The comment on a page that takes comments, if `may_see(request, it)`."""
+    types = ContentType.objects.get_for_models(*permissions.COMMENTABLE).values()
+    comment = XtdComment.objects.filter(pk=comment_id, content_type__in=types).first()
+    if comment is None or not may_see(request, comment):
+        raise Http404
+    return comment
+
+
+def comment_permalink(request, content_type_id, object_id):
+    """The `cr/` permalink (XtdComment.get_absolute_url): a page that takes
+    comments and the reader may open, and nothing else."""
+    content_type_id, object_id = (
+        params.parse_id(content_type_id),
+        params.parse_id(object_id),
+    )
+    for model in permissions.COMMENTABLE:
+        if ContentType.objects.get_for_model(model).pk == content_type_id:
+            page = model.objects.filter(pk=object_id).first()
+            if page is not None and permissions.can_open_page(request, page):
+                return redirect(page.get_url(request))
+    raise Http404
+
+
+def comment_reply(request, cid):
+    """xtd's reply page shows the comment it answers: only a published one."""
+    _comment_for(request, cid, permissions.can_read_comment)
+    return xtd_views.reply(request, cid)
+
+
+def comment_flag(request, comment_id):
+    """The forum's flag page (forum/moderation_views.py), for readable comments."""
+    _comment_for(request, comment_id, permissions.can_read_comment)
+    return moderation_views.flag_comment(request, comment_id)
+
+
+def _moderating(view):
+    """django-contrib-comments' delete and approve pages show the comment: to
+    those who may see it (the permission check of the view itself follows)."""
+
+    @wraps(view)
+    def guarded(request, comment_id, **kwargs):
+        _comment_for(request, comment_id, permissions.can_see_comment)
+        return view(request, comment_id, **kwargs)
+
+    return guarded
+
+
+def _confirming(view):
+    """A confirmation page takes the comment from `?c=`: one the reader may
+    see, or, while it waits for a moderator, the author's own."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if "c" in request.GET:
+            comment_id = params.parse_id(request.GET["c"])
+            if comment_id is None:
+                raise Http404
+            _comment_for(request, comment_id, permissions.can_see_comment)
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+comment_sent = _confirming(xtd_views.sent)
+comment_done = _confirming(comments_views.comment_done)
+comment_flag_done = _confirming(comments_moderation.flag_done)
+comment_delete = _moderating(comments_moderation.delete)
+comment_delete_done = _confirming(comments_moderation.delete_done)
+comment_approve = _moderating(comments_moderation.approve)
+comment_approve_done = _confirming(comments_moderation.approve_done)

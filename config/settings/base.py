@@ -151,12 +151,14 @@ ACCOUNT_FORMS = {
     "signup": "forum.accounts.SignupForm",
     "login": "forum.accounts.LoginForm",
 }
-# allauth limits log-ins itself and answers 429 (templates/429.html): per address,
-# and five failed attempts per account in five minutes. Sign-ups are limited by
-# the forum (FORUM_IP_RATE_LIMITS), which keeps the form and what was typed.
+# Log-ins and sign-ups are limited by the forum's limiter (forum/ratelimit.py,
+# FORUM_IP_RATE_LIMITS and FORUM_ACCOUNT_RATE_LIMITS below), which answers 429
+# with Retry-After and the form again: allauth's own log-in limits are off, so
+# that one count decides. allauth keeps its other limits (password reset, e-mail
+# confirmation), answered with templates/429.html.
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/300s/key",
+    "login": False,
+    "login_failed": False,
     "signup": "60/h/ip",
 }
 
@@ -414,6 +416,7 @@ FORUM_TRUST_LIMITS = {
             "topic": "3/d",
             "reply": "10/h",
             "comment": "10/h",
+            "preview": "20/m",
             "like": "30/d",
             "flag": "5/d",
             "upload": "0/d",
@@ -428,6 +431,7 @@ FORUM_TRUST_LIMITS = {
             "topic": "10/d",
             "reply": "30/h",
             "comment": "30/h",
+            "preview": "30/m",
             "like": "50/d",
             "flag": "20/d",
             "upload": "20/h",
@@ -442,6 +446,7 @@ FORUM_TRUST_LIMITS = {
             "topic": "20/d",
             "reply": "60/h",
             "comment": "60/h",
+            "preview": "40/m",
             "like": "75/d",
             "flag": "30/d",
             "upload": "60/h",
@@ -456,6 +461,7 @@ FORUM_TRUST_LIMITS = {
             "topic": None,
             "reply": None,
             "comment": None,
+            "preview": "60/m",
             "like": "100/d",
             "flag": "50/d",
             "upload": "100/h",
@@ -470,7 +476,14 @@ FORUM_IP_RATE_LIMITS = {
     "topic": "10/h",
     "reply": "60/h",
     "comment": "60/h",
+    "preview": "60/m",
+    # Log-in attempts from one address (visitors), and wrong passwords.
+    "login": "30/m",
+    "login_failed": "10/m",
 }
+# Per account, from any address: wrong passwords, whether the account was named
+# by its username or by an e-mail address.
+FORUM_ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m"}
 # A level-0 member's posts and comments wait for a moderator until this many
 # have been approved.
 FORUM_HOLD_FIRST_POSTS = 2

@@ -259,6 +259,24 @@ def test_relative_mailto_and_autolinks_are_kept(raw, href):
     assert a["rel"] == "nofollow ugc"
 
 
+@pytest.mark.parametrize(
+    "raw",
+    ["[x](/\\evil.example)", "[x](\\\\evil.example)", "![x](/\\evil.example/i.png)"],
+)
+def test_a_backslash_disguising_another_site_as_a_path_is_no_link(raw):
+    """Browsers read "/\\host" as "//host": such a link only hides where it goes."""
+    elements = parse(render(raw, {})).elements
+    assert [tag for tag, _attrs in elements] == ["p"]
+
+
+def test_a_protocol_relative_link_stays_a_link_to_its_site():
+    """forum/trust.py counts it as a link to another site (test_trust.py)."""
+    (a,) = [
+        a for tag, a in parse(render("[x](//e.example/c)", {})).elements if tag == "a"
+    ]
+    assert a == {"href": "//e.example/c", "rel": "nofollow ugc"}
+
+
 def test_https_image_is_kept():
     html = render('![Chart](https://cdn.example.kz/c.png "Q3")', {})
     (img,) = [attrs for tag, attrs in parse(html).elements if tag == "img"]

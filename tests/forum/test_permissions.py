@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
 from forum import permissions, selectors, services
-from forum.models import Category, Profile, Topic, TrustLevel
+from forum.models import Category, Post, Profile, Topic, TrustLevel
 from forum.uploads import upload_create
 
 _numbers = itertools.count(1)
@@ -58,6 +58,10 @@ MATRIX = {
     "like-own-post":                  "-       -      -      -     -     -     -",
     "like-others-post":               "-       Y      Y      Y     Y     Y     -",
     "bookmark":                       "-       Y      Y      Y     Y     Y     -",
+    "bookmark-held-post":             "-       -      Y      Y     Y     Y     -",
+    "bookmark-hidden-post":           "-       -      Y      Y     Y     Y     -",
+    "like-held-post":                 "-       -      -      -     -     -     -",
+    "like-hidden-post":               "-       -      -      Y     Y     Y     -",
     "accept-solution":                "-       -      Y      Y     Y     Y     -",
     "accept-solution-first-post":     "-       -      -      -     -     -     -",
     "change-topic-state":             "-       -      -      Y     Y     Y     -",
@@ -164,6 +168,17 @@ class Forum:
     def others_reply(self, role: str):
         return self.own_reply("member" if role == "author" else "author")
 
+    def withheld_reply(self, state: str):
+        """The author's reply, held for a moderator or hidden by one: only the
+        author and moderators read its text (permissions.can_read_post)."""
+        post = self.new_reply("author")
+        fields = {"awaiting_approval": True} if state == "held" else {}
+        if state == "hidden":
+            fields["hidden_at"] = post.created_at
+        Post.objects.filter(pk=post.pk).update(**fields)
+        post.refresh_from_db()
+        return post
+
     def deleted_reply(self, deleted_by: str):
         post = self.new_reply("author")
         return services.post_delete(actor=self.user(deleted_by), post=post)
@@ -263,12 +278,22 @@ def _like(target):
     return check
 
 
-def _bookmark(forum, actor, role):
-    post = forum.own_reply("author")
-    return Check(
-        permissions.can_bookmark(actor, post),
-        lambda: services.bookmark_toggle(actor=actor, post=post),
-    )
+def _bookmark(target=None):
+    def check(forum, actor, role):
+        post = forum.withheld_reply(target) if target else forum.own_reply("author")
+        return Check(
+            permissions.can_bookmark(actor, post),
+            lambda: services.bookmark_toggle(actor=actor, post=post),
+        )
+
+    return check
+
+
+def _withheld(state):
+    def target(forum, role):
+        return forum.withheld_reply(state)
+
+    return target
 
 
 def _accept_solution(first_post):
@@ -344,7 +369,11 @@ ACTIONS = {
     "restore-deleted-by-moderator": _restore("global_moderator"),
     "like-own-post": _like(_own),
     "like-others-post": _like(_others),
-    "bookmark": _bookmark,
+    "bookmark": _bookmark(),
+    "bookmark-held-post": _bookmark("held"),
+    "bookmark-hidden-post": _bookmark("hidden"),
+    "like-held-post": _like(_withheld("held")),
+    "like-hidden-post": _like(_withheld("hidden")),
     "accept-solution": _accept_solution(first_post=False),
     "accept-solution-first-post": _accept_solution(first_post=True),
     "change-topic-state": _change_topic_state,

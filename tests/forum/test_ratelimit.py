@@ -4,6 +4,7 @@ back with everything that was typed."""
 
 import copy
 from html import unescape
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -21,6 +22,15 @@ def set_rate(settings, level: int, action: str, rate: str | None):
     limits = copy.deepcopy(settings.FORUM_TRUST_LIMITS)
     limits[level]["rates"][action] = rate
     settings.FORUM_TRUST_LIMITS = limits
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """The limiter's clock stands still in the middle of every window, so that
+    no window ends halfway through a test."""
+    monkeypatch.setattr(
+        ratelimit, "time", SimpleNamespace(time=lambda: 1_800_000_000.0 + 30)
+    )
 
 
 def signup(client, n: int, ip="10.0.0.1", **extra):
@@ -203,19 +213,133 @@ class TestSignupAndLogin:
         request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4", REMOTE_ADDR="10.0.0.7")
         assert ratelimit.client_ip(request) == "10.0.0.7"
 
-    def test_log_ins_from_one_address_are_limited_by_allauth_with_429(
-        self, client, member, settings
+    def test_five_wrong_passwords_for_an_account_then_429_with_retry_after(
+        self, client, member, frozen_clock
     ):
-        settings.ACCOUNT_RATE_LIMITS = {"login": "2/m/ip"}
         url = reverse("account_login")
-        data = {"login": "alma", "password": "wrong"}
-        for _ in range(2):
-            assert client.post(url, data).status_code == 200
+        for n in range(5):
+            wrong = client.post(
+                url, {"login": "alma", "password": "wrong"}, REMOTE_ADDR=f"10.0.1.{n}"
+            )
+            assert wrong.status_code == 200
 
-        response = client.post(url, data)
+        # From yet another address, by e-mail address, with the right password.
+        response = client.post(
+            url,
+            {"login": "ALMA@example.kz", "password": "pw-12345678"},
+            REMOTE_ADDR="10.0.2.1",
+        )
 
         assert response.status_code == 429
-        assert "Please wait a little" in response.content.decode()
+        assert 0 < int(response["Retry-After"]) <= 300
+        html = unescape(response.content.decode())
+        assert "too many wrong passwords for this account" in html
+        assert "Please try again in 5 minutes." in html
+        assert 'value="ALMA@example.kz"' in html  # the form again, name kept
+        assert "_auth_user_id" not in client.session
+
+    def test_a_right_password_gives_its_place_back(self, client, member, frozen_clock):
+        url = reverse("account_login")
+        for _ in range(4):
+            client.post(url, {"login": "alma", "password": "wrong"})
+        assert (
+            client.post(url, {"login": "alma", "password": "pw-12345678"}).status_code
+            == 302
+        )
+        client.logout()
+
+        assert (
+            client.post(url, {"login": "alma", "password": "wrong"}).status_code == 200
+        )
+        assert (
+            client.post(url, {"login": "alma", "password": "wrong"}).status_code == 429
+        )
+
+    def test_log_in_attempts_from_one_address_are_limited(
+        self, client, member, settings, frozen_clock
+    ):
+        settings.FORUM_IP_RATE_LIMITS = {"login": "2/m", "login_failed": "10/m"}
+        url = reverse("account_login")
+        for n in range(2):
+            client.post(url, {"login": f"nobody{n}", "password": "wrong"})
+
+        response = client.post(url, {"login": "alma", "password": "pw-12345678"})
+
+        assert response.status_code == 429
+        assert 0 < int(response["Retry-After"]) <= 60
+        html = unescape(response.content.decode())
+        assert "too many log-in attempts from your network" in html
+        assert (
+            client.post(
+                url,
+                {"login": "alma", "password": "pw-12345678"},
+                REMOTE_ADDR="10.3.3.3",
+            ).status_code
+            == 302
+        )
+
+    @pytest.mark.parametrize(
+        ("language", "text"),
+        [
+            ("kk", "Кіру"),
+            ("ru", "Попробуйте снова через 5 минут."),
+            ("en", "Please try again in 5 minutes."),
+        ],
+    )
+    def test_the_429_page_is_in_the_language_of_the_page(
+        self, client, member, frozen_clock, language, text
+    ):
+        url = f"/{language}/accounts/login/"
+        for _ in range(6):
+            response = client.post(url, {"login": "alma", "password": "wrong"})
+
+        assert response.status_code == 429
+        html = unescape(response.content.decode())
+        assert f'<html lang="{language}"' in html
+        assert text in html
+
+    def test_allauth_does_not_count_log_ins_a_second_time(self, settings):
+        """One limiter decides, so that every refusal is a 429 with Retry-After
+        (allauth's own answers a form error, or a 429 without it)."""
+        assert settings.ACCOUNT_RATE_LIMITS["login"] is False
+        assert settings.ACCOUNT_RATE_LIMITS["login_failed"] is False
+
+
+class TestPreview:
+    def test_previews_over_the_limit_answer_429_with_retry_after(
+        self, client, member, settings, frozen_clock
+    ):
+        set_rate(settings, TrustLevel.BASIC, "preview", "2/m")
+        client.force_login(member)
+        url = reverse("forum:preview")
+        for _ in range(2):
+            assert client.post(url, {"raw": "**bold**"}).status_code == 200
+
+        response = client.post(url, {"raw": "**bold**"})
+
+        assert response.status_code == 429
+        assert 0 < int(response["Retry-After"]) <= 60
+        html = response.content.decode()
+        assert "You have previewed as many posts as you can for now." in html
+        assert "<strong>bold</strong>" not in html
+
+    def test_the_live_preview_says_so_where_the_preview_goes(
+        self, client, member, settings, frozen_clock
+    ):
+        set_rate(settings, TrustLevel.BASIC, "preview", "0/m")
+        client.force_login(member)
+
+        response = client.post(
+            reverse("forum:preview"), {"raw": "**bold**"}, HTTP_HX_REQUEST="true"
+        )
+
+        html = response.content.decode()
+        assert "You have previewed as many posts as you can for now." in html
+        assert "<strong>bold</strong>" not in html
+
+    def test_every_trust_level_has_a_preview_rate(self, settings):
+        for limits in settings.FORUM_TRUST_LIMITS.values():
+            assert ratelimit.Rate.parse(limits["rates"]["preview"]) is not None
 
 
 class TestLimiter:

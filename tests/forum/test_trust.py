@@ -139,6 +139,36 @@ class TestContentGates:
             "> @alma [wrote](/en/forum/t/topic/1/2):\n> quoted",
         )
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "[x](//evil.example/c)",
+            "[r][r]\n\n[r]: //evil.example/f",
+            "[x](/\\/evil.example)",
+            "[x](<//evil.example>)",
+            "[x]( //evil.example/padded)",
+        ],
+    )
+    def test_protocol_relative_and_backslash_links_count_as_external(
+        self, newcomer, text
+    ):
+        """Browsers take them to another site, like an https link."""
+        with pytest.raises(ValidationError, match="can't post links"):
+            trust.check_post(newcomer, text)
+
+    @pytest.mark.parametrize(
+        "href",
+        ["//evil.example/c", "/\\evil.example", "\\\\evil.example", "/%5Cevil.example"],
+    )
+    def test_the_gate_reads_a_link_the_way_a_browser_does(self, href):
+        assert trust._is_external(href, {"forum.example.kz"})
+
+    @pytest.mark.parametrize(
+        "href", ["//forum.example.kz/en/forum/", "/en/forum/t/a/1/", "#post-2"]
+    )
+    def test_links_within_this_site_do_not_count(self, href):
+        assert not trust._is_external(href, {"forum.example.kz"})
+
     def test_members_get_ten_links_and_regulars_any_number(self, make_user):
         eleven = " ".join(f"https://example.org/{n}" for n in range(11))
 
