@@ -10,7 +10,9 @@ import os
 from pathlib import Path
 
 from celery.schedules import crontab
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from wagtail.embeds.oembed_providers import vimeo, youtube
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -81,6 +83,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response; the admin's own (config/csp.py)
+    # must come after it. The policies: "Content-Security-Policy" below.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "config.csp.AdminContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -217,6 +223,56 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Content-Security-Policy (Django's ContentSecurityPolicyMiddleware, on every
+# page). The public site runs only its own script and style files from
+# static/: no inline <script>, event handler or style attribute, no eval, no
+# plugins, and no other site may frame it. Templates carry no inline script or
+# style (category colours are SVG fills, avatars take classes, htmx is told not
+# to write its indicator <style> in base.html); tests/test_csp.py checks the
+# header on every page type and the browser suite fails on any violation.
+CSP_VIDEO_PLAYERS = [
+    "https://www.youtube.com",
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+]
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    # Members from trust level 1 may show pictures from other sites in posts
+    # (forum/trust.py), as on Discourse; data: for small inline images.
+    "img-src": [CSP.SELF, "data:", "https:"],
+    # The seminar video block's players, and nothing else.
+    "frame-src": CSP_VIDEO_PLAYERS,
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# The video block accepts only the players the policy lets the page frame.
+WAGTAILEMBEDS_FINDERS = [
+    {"class": "wagtail.embeds.finders.oembed", "providers": [youtube, vimeo]}
+]
+# Wagtail's admin (its page editor and explorer, Draftail, wagtail-localize's
+# editor) writes inline <script> elements and injects <style> elements, and so
+# does django-celery-beat's form in Django's admin; the project cannot rewrite
+# them. Under these prefixes (config/urls.py) config.csp answers with this
+# policy instead: inline script and style allowed (no eval: nothing needs it),
+# Wagtail's check for new releases, blob: pictures (upload previews), its own
+# previews framed; the public policy otherwise.
+ADMIN_CSP_PATHS = ["/admin/", "/django-admin/"]
+ADMIN_CSP = SECURE_CSP | {
+    "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:", "https:"],
+    "connect-src": [CSP.SELF, "https://releases.wagtail.org"],
+    "frame-src": [CSP.SELF, *CSP_VIDEO_PLAYERS],
+    "frame-ancestors": [CSP.SELF],
+}
+# The admin shows its default picture for editors without one of their own,
+# rather than sending their e-mail addresses' hashes to Gravatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Redis backs the cache and Celery wherever it is configured. The embedded default
 # (dev settings) runs without it: a local-memory cache and eager tasks.

@@ -3,8 +3,12 @@ from django.utils.html import format_html
 
 register = template.Library()
 
-# Background colours for initials avatars; white text passes WCAG AA on each.
-AVATAR_COLOURS = ["#00607a", "#7a3e00", "#5b3a8c", "#1f6b3a", "#8c2f4b", "#3b5670"]
+# Initials avatars take their size and colour from classes in static/css/site.css
+# (.avatar-<size>, .avatar-colour-<n>), not from a style attribute, which the
+# Content-Security-Policy refuses (config/settings/base.py). A size without a
+# class of its own takes the nearest one.
+AVATAR_SIZES = (28, 32, 40, 48, 64, 96, 128)
+AVATAR_COLOUR_COUNT = 6
 
 
 def profile_of(user):
@@ -24,11 +28,12 @@ def display_name(user) -> str:
 def avatar(user, size=32):
     """The member's picture, or their initials on a colour of their own."""
     size = int(size)
+    nearest = min(AVATAR_SIZES, key=lambda known: abs(known - size))
+    size_class = f"avatar-{nearest}"
     if user is None:
         return format_html(
-            '<span class="avatar avatar-initials" style="width:{0}px;height:{0}px" '
-            'aria-hidden="true">?</span>',
-            size,
+            '<span class="avatar avatar-initials {}" aria-hidden="true">?</span>',
+            size_class,
         )
     profile = profile_of(user)
     name = display_name(user)
@@ -40,12 +45,35 @@ def avatar(user, size=32):
             size,
         )
     initials = "".join(part[0] for part in name.split()[:2]).upper() or "?"
-    colour = AVATAR_COLOURS[user.pk % len(AVATAR_COLOURS)]
     return format_html(
-        '<span class="avatar avatar-initials" style="width:{0}px;height:{0}px;'
-        'background:{1};font-size:{2}px" aria-hidden="true">{3}</span>',
-        size,
-        colour,
-        max(size // 2 - 2, 10),
+        '<span class="avatar avatar-initials {} avatar-colour-{}" '
+        'aria-hidden="true">{}</span>',
+        size_class,
+        user.pk % AVATAR_COLOUR_COUNT,
         initials,
+    )
+
+
+@register.simple_tag
+def category_swatch(colour):
+    """A square of the category's colour.
+
+    An SVG's fill attribute carries the colour: a style attribute would be
+    refused by the Content-Security-Policy, and the colour is the editors' choice,
+    so no stylesheet can know it.
+    """
+    return format_html(
+        '<svg class="category-swatch" viewBox="0 0 1 1" aria-hidden="true" '
+        'focusable="false"><rect width="1" height="1" fill="{}"/></svg>',
+        colour,
+    )
+
+
+@register.simple_tag
+def category_stripe(colour):
+    """The coloured left edge of a category's card (see category_swatch)."""
+    return format_html(
+        '<svg class="category-stripe" aria-hidden="true" focusable="false">'
+        '<rect width="100%" height="100%" fill="{}"/></svg>',
+        colour,
     )

@@ -14,6 +14,7 @@ is written so that this works.
 
 import os
 import shutil
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -110,6 +111,61 @@ def context(context):
     """Fail in seconds, not Playwright's default half-minute, when a step hangs."""
     context.set_default_timeout(10_000)
     return context
+
+
+# Runs in every frame before the page's own scripts (an init script is not
+# subject to the page's Content-Security-Policy) and hands each violation the
+# browser reports to the test.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+    window.__reportCspViolation({
+        page: document.location.href,
+        directive: event.effectiveDirective,
+        blocked: event.blockedURI,
+        source: `${event.sourceFile}:${event.lineNumber}:${event.columnNumber}`,
+        disposition: event.disposition,
+    });
+}, true);
+"""
+
+
+@pytest.fixture
+def new_context(new_context, site):
+    """pytest-playwright's context factory (so also `context` and `page`), with
+    the Content-Security-Policy watched in every context a test opens: the test
+    fails when any page reports a violation (something the site needs was
+    blocked) or when a page of the site came without the header.
+    """
+    violations: list[dict] = []
+    contexts = []
+
+    def check_header(response) -> None:
+        if (
+            response.request.resource_type == "document"
+            and response.url.startswith(site)
+            and "content-security-policy" not in response.headers
+        ):
+            violations.append({"page": response.url, "missing": "the CSP header"})
+
+    def create(**kwargs):
+        context = new_context(**kwargs)
+        context.expose_binding(
+            "__reportCspViolation", lambda source, report: violations.append(report)
+        )
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on("response", check_header)
+        contexts.append(context)
+        return context
+
+    yield create
+    # A round trip to each open page delivers the reports still on their way.
+    for context in contexts:
+        for open_page in context.pages:
+            # A page closed or navigating away delivered its reports before.
+            with suppress(PlaywrightError):
+                open_page.evaluate("0")
+    reports = dict.fromkeys(map(str, violations))  # each once, in order
+    assert not reports, "Content-Security-Policy problems:\n" + "\n".join(reports)
 
 
 @pytest.fixture
