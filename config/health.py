@@ -5,9 +5,9 @@ cannot work (the database is down). Everything else the site survives, and
 is reported as "degraded" with 200: the cache (pages run without it), the
 broker (side effects wait in the outbox), Elasticsearch (search answers from
 the database, and an empty or missing index is rebuilt by itself), and the
-outbox (its backlog, and how long the oldest due job has waited: the sign
-that no worker is running or a dependency keeps failing). A service the
-deployment does not use is "disabled".
+outbox (its backlog; how long the oldest due job has waited, the sign that no
+worker is running or a dependency keeps failing; jobs given up). A service
+the deployment does not use is "disabled".
 
 Every check has a timeout of a second or less, so a hanging dependency
 cannot make the probe itself time out.
@@ -65,17 +65,25 @@ def _check_broker() -> dict:
     url = settings.CELERY_BROKER_URL
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False) or not url:
         return {"status": DISABLED, "reason": "tasks run in-process"}
+    # Both timeouts: a broker that accepts the connection and never answers
+    # must not hold the probe (and a web worker) for ever.
     with Connection(
         url,
         connect_timeout=TIMEOUT_SECONDS,
-        transport_options={"socket_connect_timeout": TIMEOUT_SECONDS},
+        transport_options={
+            "socket_connect_timeout": TIMEOUT_SECONDS,
+            "socket_timeout": TIMEOUT_SECONDS,
+        },
     ) as broker:
         broker.ensure_connection(max_retries=0, timeout=TIMEOUT_SECONDS)
     return {"status": OK}
 
 
 def _check_search() -> dict:
-    state = search_health.assess()
+    # What the search page itself goes by, refreshed every SEARCH_STATE_SECONDS:
+    # probes every few seconds must not each ask the cluster and count the
+    # database index.
+    state = search_health.remembered.get()
     if state["status"] == DOWN:
         # The site searches the database meanwhile: degraded, not down.
         return {**state, "status": DEGRADED, "answering": "database"}
@@ -90,7 +98,7 @@ def _check_outbox() -> dict:
     return {
         **backlog,
         "failing_repeatedly": failing,
-        "status": DEGRADED if late or failing else OK,
+        "status": DEGRADED if late or failing or backlog["failed"] else OK,
     }
 
 

@@ -2,9 +2,14 @@
 
 A job is waiting until the relay hands it to Celery (`dispatched_at`), running
 once a worker has claimed it (`started_at`), and done when its action returned
-(`done_at`). A job that failed goes back to waiting with a later `due_at`; one
-dispatched but never finished (the message was lost with a broker that keeps
-nothing on disk, or its worker died) is dispatched again once its lease ends.
+(`done_at`). A job that failed goes back to waiting with a later `due_at`. A
+job dispatched but never started (its message was lost with a broker that
+keeps nothing on disk) is dispatched again once the queue is empty, or after
+two leases; one started but never finished (its worker died) once its lease
+has passed. A job whose action keeps failing with an error that is not a
+dependency being down (a bug, data that cannot be written) stops after
+OUTBOX_MAX_ATTEMPTS as failed (`failed_at`): health reports it, and
+`manage.py outbox --retry-failed` puts it back.
 """
 
 from datetime import timedelta
@@ -24,16 +29,32 @@ def lease() -> timedelta:
 
 class JobQuerySet(models.QuerySet):
     def pending(self):
-        """Not done yet: waiting, dispatched or running."""
-        return self.filter(done_at__isnull=True)
+        """Neither done nor failed: waiting, dispatched or running."""
+        return self.filter(done_at__isnull=True, failed_at__isnull=True)
 
-    def ready(self, now=None):
-        """Due, and either never dispatched or dispatched longer than a lease ago."""
+    def ready(self, now=None, *, queue_empty: bool = False):
+        """Due and not in a worker's hands: waiting, or dispatched and lost.
+
+        A dispatched job not started within two leases (or a minute, when the
+        queue is known to be empty) lost its message; a started one not
+        finished within a lease lost its worker.
+        """
         now = now or timezone.now()
+        unstarted_grace = (
+            timedelta(seconds=settings.OUTBOX_LOST_MESSAGE_SECONDS)
+            if queue_empty
+            else 2 * lease()
+        )
         return self.pending().filter(
-            Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - lease()),
+            Q(dispatched_at__isnull=True)
+            | Q(started_at__isnull=True, dispatched_at__lt=now - unstarted_grace)
+            | Q(started_at__lt=now - lease()),
             due_at__lte=now,
         )
+
+    def failing(self):
+        """Pending jobs that have failed at least once."""
+        return self.pending().exclude(last_error="")
 
 
 class Job(models.Model):
@@ -45,6 +66,7 @@ class Job(models.Model):
     dispatched_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
 
@@ -56,7 +78,7 @@ class Job(models.Model):
             models.Index(
                 fields=["due_at"],
                 name="outbox_job_pending",
-                condition=Q(done_at__isnull=True),
+                condition=Q(done_at__isnull=True, failed_at__isnull=True),
             ),
             # The purge's: done jobs past their keeping time.
             models.Index(

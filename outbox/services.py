@@ -87,15 +87,17 @@ def _send_at_commit(due_at: datetime | None, now: datetime) -> bool:
 
 
 def backlog(now=None) -> dict:
-    """Pending jobs, how many have failed at least once, and how long the
-    oldest due one has been waiting."""
+    """Pending jobs, those due, those that have failed at least once, those
+    given up, and how long the oldest due one has been waiting."""
     now = now or timezone.now()
-    row = Job.objects.pending().aggregate(
+    pending = Job.objects.pending()
+    row = pending.aggregate(
         pending=Count("pk"),
         due=Count("pk", filter=Q(due_at__lte=now)),
-        failing=Count("pk", filter=Q(attempts__gt=0)),
         oldest_due=Min("due_at", filter=Q(due_at__lte=now)),
     )
+    row["failing"] = Job.objects.failing().count()
+    row["failed"] = Job.objects.filter(failed_at__isnull=False).count()
     oldest = row.pop("oldest_due")
     row["oldest_due_seconds"] = (
         round((now - oldest).total_seconds(), 1) if oldest else 0.0
@@ -105,4 +107,15 @@ def backlog(now=None) -> dict:
 
 def failing(*, attempts: int) -> int:
     """Pending jobs that have failed at least `attempts` times."""
-    return Job.objects.pending().filter(attempts__gte=attempts).count()
+    return Job.objects.failing().filter(attempts__gte=attempts).count()
+
+
+def retry_failed() -> int:
+    """Give every failed job another go, from now (`manage.py outbox`)."""
+    return Job.objects.filter(failed_at__isnull=False).update(
+        failed_at=None,
+        attempts=0,
+        due_at=timezone.now(),
+        dispatched_at=None,
+        started_at=None,
+    )

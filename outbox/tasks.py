@@ -4,12 +4,15 @@ A job due now is marked dispatched when it is written and published when its
 transaction commits (`outbox.services.enqueue`). Everything else goes through
 `dispatch()`, which celery beat runs every OUTBOX_RELAY_INTERVAL seconds:
 jobs whose publish found the broker down, delayed jobs that have come due,
-failed jobs whose back-off is over, and jobs whose message was lost (their
-lease ended without the job finishing).
+failed jobs whose back-off is over, jobs whose message was lost (dispatched,
+never started, and the queue is empty) and jobs whose worker died (started
+more than a lease ago, never finished).
 
 `run(job_id)` claims the job, calls its action and marks it done; an action
 that raises puts the job back with an exponential back-off, however often it
-fails: nothing is dropped, and health reports the oldest pending job's age.
+fails for a dependency being down; an action that fails for any other reason
+(a bug, data that cannot be written) is given up after OUTBOX_MAX_ATTEMPTS
+and reported by health. Nothing is dropped silently.
 """
 
 import logging
@@ -70,9 +73,10 @@ def dispatch(*, limit: int | None = None) -> int:
     """
     limit = limit or settings.OUTBOX_RELAY_BATCH
     now = timezone.now()
+    queue_empty = _queue_is_empty()
     with transaction.atomic():
         pks = list(
-            Job.objects.ready(now)
+            Job.objects.ready(now, queue_empty=queue_empty)
             .select_for_update(skip_locked=True)
             .order_by("due_at", "pk")
             .values_list("pk", flat=True)[:limit]
@@ -82,7 +86,7 @@ def dispatch(*, limit: int | None = None) -> int:
         Job.objects.filter(pk__in=pks).update(dispatched_at=now)
     sent = 0
     for pk in pks:
-        if not publish(pk):
+        if not publish(pk, even_if_down=True):
             # The broker is down: the rest wait for the next relay.
             _undispatch(pks[sent + 1 :])
             break
@@ -90,12 +94,34 @@ def dispatch(*, limit: int | None = None) -> int:
     return sent
 
 
-def publish(job_id: int) -> bool:
+def _queue_is_empty() -> bool:
+    """Whether the jobs' queue holds no message: then a job dispatched a while
+    ago and still not started has lost its message (a broker restarted
+    without its data). False when the broker cannot say."""
+    if eager():
+        return False
+    try:
+        with run.app.connection_for_read() as connection:
+            _name, count, _consumers = connection.default_channel.queue_declare(
+                queue=run.app.conf.task_default_queue, passive=True
+            )
+    except Exception:  # noqa: BLE001 - unknown: assume messages are queued
+        return False
+    return count == 0
+
+
+def publish(job_id: int, *, even_if_down: bool = False) -> bool:
     """Send one dispatched job to the workers; False when the broker failed.
 
     Never raises for the broker: the writer's request must not fail for it, and
-    a job that did not go out is waiting again for the relay.
+    a job that did not go out is waiting again for the relay. While the broker
+    breaker is open nothing is tried (one hanging broker costs one writer a
+    socket timeout, not every job of every write), except by the relay
+    (`even_if_down`), which is how the jobs go out once the broker is back.
     """
+    if broker.is_open() and not even_if_down:
+        _undispatch([job_id])
+        return False
     try:
         # No retries: a writer's request must not wait for the broker.
         run.apply_async((job_id,), retry=False)
@@ -144,8 +170,9 @@ def run_job(job_id: int) -> str:
     now = timezone.now()
     with transaction.atomic():
         job = (
-            Job.objects.select_for_update(skip_locked=True)
-            .filter(pk=job_id, done_at__isnull=True)
+            Job.objects.pending()
+            .select_for_update(skip_locked=True)
+            .filter(pk=job_id)
             .first()
         )
         if job is None:
@@ -157,21 +184,7 @@ def run_job(job_id: int) -> str:
     try:
         registry.get(job.action)(*job.args, **job.kwargs)
     except Exception as error:
-        retry_at = timezone.now() + backoff(attempts)
-        Job.objects.filter(pk=job.pk).update(
-            due_at=retry_at,
-            dispatched_at=None,
-            started_at=None,
-            last_error=f"{error.__class__.__name__}: {error}"[:2000],
-        )
-        logger.warning(
-            "outbox: %s failed (attempt %d, next at %s): %s",
-            job,
-            attempts,
-            timezone.localtime(retry_at).strftime("%H:%M:%S"),
-            error,
-            exc_info=not _expected(error),
-        )
+        _record_failure(job, attempts, error)
         if propagates_errors():
             raise
         return "failed"
@@ -179,10 +192,40 @@ def run_job(job_id: int) -> str:
     return "done"
 
 
+def _record_failure(job: Job, attempts: int, error: Exception) -> None:
+    """Back to waiting after a back-off; or, for an error that is not a
+    dependency being down, failed for good after OUTBOX_MAX_ATTEMPTS."""
+    message = f"{error.__class__.__name__}: {error}"[:2000]
+    if not _expected(error) and attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        Job.objects.filter(pk=job.pk).update(
+            failed_at=timezone.now(), started_at=None, last_error=message
+        )
+        logger.error(
+            "outbox: %s failed %d times and is given up "
+            "(`manage.py outbox --retry-failed` tries it again)",
+            job,
+            attempts,
+            exc_info=error,
+        )
+        return
+    retry_at = timezone.now() + backoff(attempts)
+    Job.objects.filter(pk=job.pk).update(
+        due_at=retry_at, dispatched_at=None, started_at=None, last_error=message
+    )
+    logger.warning(
+        "outbox: %s failed (attempt %d, next at %s): %s",
+        job,
+        attempts,
+        timezone.localtime(retry_at).strftime("%H:%M:%S"),
+        error,
+        exc_info=not _expected(error),
+    )
+
+
 def _expected(error: Exception) -> bool:
     """A dependency that is down (connection errors, timeouts, SMTP, and
     SearchUnavailable, which is a ConnectionError): worth a line, not a
-    traceback."""
+    traceback, and tried again for as long as it takes."""
     return isinstance(error, OSError)
 
 
@@ -191,13 +234,25 @@ def run(job_id: int) -> str:
     return run_job(job_id)
 
 
+# A relay run sends batches until nothing is ready or this much time has
+# passed: after a long broker outage the backlog goes out in one run.
+RELAY_SECONDS = 20
+
+
 @shared_task(name="outbox.relay", ignore_result=True)
 def relay() -> int:
     """celery beat, every OUTBOX_RELAY_INTERVAL seconds."""
-    sent = dispatch()
-    if sent:
-        logger.info("outbox: relayed %d job(s)", sent)
-    return sent
+    started, total = time.monotonic(), 0
+    while True:
+        sent = dispatch()
+        total += sent
+        if sent < settings.OUTBOX_RELAY_BATCH or broker.is_open():
+            break
+        if time.monotonic() - started > RELAY_SECONDS:
+            break
+    if total:
+        logger.info("outbox: relayed %d job(s)", total)
+    return total
 
 
 @shared_task(name="outbox.purge", ignore_result=True)

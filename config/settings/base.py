@@ -314,7 +314,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
     "max_retries": 0,
     "socket_connect_timeout": 2,
-    "socket_timeout": 5,
+    "socket_timeout": 2,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 
@@ -326,8 +326,15 @@ OUTBOX_RELAY_BATCH = 500
 # A dispatched job that has not finished after this long is dispatched again
 # (its message or its worker was lost): longer than any task may run.
 OUTBOX_LEASE_SECONDS = CELERY_TASK_TIME_LIMIT + 60
+# A dispatched job that has not started after this long while the queue is
+# empty lost its message (a broker restarted without its data).
+OUTBOX_LOST_MESSAGE_SECONDS = 60
 # A failed job waits 2, 4, 8 … seconds before its next attempt, at most this.
 OUTBOX_BACKOFF_MAX = 300
+# A job failing for a dependency that is down is tried for as long as it
+# takes; one failing for another reason (a bug, data that cannot be written)
+# is given up after this many attempts, and health reports it.
+OUTBOX_MAX_ATTEMPTS = 5
 # After a failed publish, writers leave their jobs to the relay for this long
 # instead of each waiting for the broker's connection timeout.
 OUTBOX_BROKER_COOLDOWN = 15
@@ -335,11 +342,13 @@ OUTBOX_BROKER_COOLDOWN = 15
 OUTBOX_KEEP_DONE_SECONDS = 24 * 60 * 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
-    # Relay messages are pointless once the next one is due.
+    # A relay message is pointless once the next one is due: while no worker
+    # runs they expire instead of piling up (django-celery-beat reads
+    # "expire_seconds").
     "outbox-relay": {
         "task": "outbox.relay",
         "schedule": OUTBOX_RELAY_INTERVAL,
-        "options": {"expires": OUTBOX_RELAY_INTERVAL * 2},
+        "options": {"expire_seconds": OUTBOX_RELAY_INTERVAL * 2},
     },
     "outbox-purge": {"task": "outbox.purge", "schedule": 60.0 * 60},
     "publish-scheduled-pages": {
@@ -393,7 +402,7 @@ SEARCH_HEAL_INTERVAL = float(env("SEARCH_HEAL_INTERVAL", "60"))
 CELERY_BEAT_SCHEDULE["heal-search-index"] = {
     "task": "search.tasks.heal_index",
     "schedule": SEARCH_HEAL_INTERVAL,
-    "options": {"expires": SEARCH_HEAL_INTERVAL},
+    "options": {"expire_seconds": SEARCH_HEAL_INTERVAL},
 }
 # The 9.x client's "compatible-with=9" media types; only the tests' in-memory
 # stand-in (osmem-server) needs them off.

@@ -1,12 +1,14 @@
 """The transactional outbox: jobs commit with their write, go out at commit or
 with the relay, survive a broker outage and a lost worker, and back off."""
 
+import io
 from datetime import timedelta
 
 import pytest
 from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -158,15 +160,58 @@ def test_a_delayed_job_waits_for_its_due_time(no_jobs, worker_mode):
     assert worker_mode == [job.pk]
 
 
-def test_a_job_whose_message_was_lost_is_dispatched_again_after_its_lease(
-    no_jobs, worker_mode
+def ago(seconds: float):
+    return timezone.now() - timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def queue(monkeypatch):
+    """Whether the broker says the jobs' queue is empty."""
+    state = {"empty": False}
+    monkeypatch.setattr(tasks, "_queue_is_empty", lambda: state["empty"])
+    return state
+
+
+def test_a_job_whose_message_was_lost_goes_again_once_the_queue_is_empty(
+    no_jobs, worker_mode, queue
 ):
+    """A broker restarted without its data lost the message of a job that was
+    dispatched and never started."""
     job = services.enqueue("tests.record", "lost")
-    assert tasks.dispatch() == 0  # dispatched at its commit; the lease runs
-    long_ago = timezone.now() - timedelta(seconds=settings.OUTBOX_LEASE_SECONDS + 1)
-    Job.objects.filter(pk=job.pk).update(dispatched_at=long_ago)
+    assert tasks.dispatch() == 0  # dispatched at its commit
+    grace = settings.OUTBOX_LOST_MESSAGE_SECONDS
+    Job.objects.filter(pk=job.pk).update(dispatched_at=ago(grace + 1))
+    assert tasks.dispatch() == 0  # messages still queued: it may be among them
+    queue["empty"] = True
     assert tasks.dispatch() == 1
     assert worker_mode == [job.pk]
+
+
+def test_an_unstarted_job_goes_again_after_two_leases_whatever_the_queue(
+    no_jobs, worker_mode, queue
+):
+    job = services.enqueue("tests.record", "slow queue")
+    lease = settings.OUTBOX_LEASE_SECONDS
+    Job.objects.filter(pk=job.pk).update(dispatched_at=ago(lease + 1))
+    assert tasks.dispatch() == 0
+    Job.objects.filter(pk=job.pk).update(dispatched_at=ago(2 * lease + 1))
+    assert tasks.dispatch() == 1
+
+
+def test_a_job_whose_worker_died_goes_again_a_lease_after_it_started(
+    no_jobs, worker_mode, queue
+):
+    """It waited in the queue a while, started, and its worker was killed."""
+    job = services.enqueue("tests.record", "killed")
+    lease = settings.OUTBOX_LEASE_SECONDS
+    Job.objects.filter(pk=job.pk).update(
+        dispatched_at=ago(lease + 60), started_at=ago(lease - 30)
+    )
+    assert tasks.dispatch() == 0  # its run may still be going
+    Job.objects.filter(pk=job.pk).update(started_at=ago(lease + 1))
+    assert tasks.dispatch() == 1
+    assert tasks.run_job(job.pk) == "done"
+    assert CALLS == ["killed"]
 
 
 def test_a_failing_action_backs_off_and_runs_again_until_it_succeeds(
@@ -194,6 +239,36 @@ def test_a_failing_action_backs_off_and_runs_again_until_it_succeeds(
     assert tasks.run_job(job.pk) == "done"
     job.refresh_from_db()
     assert job.done_at is not None and job.last_error == ""
+
+
+@registry.action("tests.broken")
+def broken(value):
+    raise ValueError(f"cannot handle {value!r}")
+
+
+def test_a_job_failing_for_a_bug_is_given_up_after_a_few_tries_and_reported(
+    no_jobs, worker_mode, client
+):
+    job = services.enqueue("tests.broken", "bad data")
+    for attempt in range(1, settings.OUTBOX_MAX_ATTEMPTS + 1):
+        Job.objects.filter(pk=job.pk).update(due_at=timezone.now())
+        assert tasks.run_job(job.pk) == "failed", attempt
+    job.refresh_from_db()
+    assert job.failed_at is not None and job.done_at is None
+    assert "ValueError: cannot handle 'bad data'" in job.last_error
+    assert not Job.objects.pending().filter(pk=job.pk).exists()
+    assert tasks.dispatch() == 0
+    assert services.backlog()["failed"] == 1
+    health = client.get("/healthz").json()["services"]["outbox"]
+    assert health["status"] == "degraded" and health["failed"] == 1
+    # An operator fixed the cause: `manage.py outbox --retry-failed`.
+    out = io.StringIO()
+    call_command("outbox", "--failed", stdout=out)
+    assert "tests.broken('bad data',)" in out.getvalue()
+    call_command("outbox", "--retry-failed", stdout=out)
+    job.refresh_from_db()
+    assert job.failed_at is None and job.attempts == 0
+    assert tasks.dispatch() == 1
 
 
 def test_a_job_runs_once_at_a_time_and_not_after_it_is_done(no_jobs, worker_mode):
@@ -241,17 +316,24 @@ def test_the_backlog_counts_pending_failing_and_the_oldest_due(no_jobs, worker_m
         "pending": 0,
         "due": 0,
         "failing": 0,
+        "failed": 0,
         "oldest_due_seconds": 0.0,
     }
     old = services.enqueue("tests.record", "old")
     Job.objects.filter(pk=old.pk).update(
-        due_at=timezone.now() - timedelta(minutes=5), attempts=2
+        due_at=timezone.now() - timedelta(minutes=5), attempts=2, last_error="E"
     )
     services.enqueue("tests.record", "later", delay=600)
+    running = services.enqueue("tests.record", "first try", delay=600)
+    # A first attempt that is still running has not failed.
+    Job.objects.filter(pk=running.pk).update(attempts=1, started_at=timezone.now())
     done = services.enqueue("tests.record", "done")
     Job.objects.filter(pk=done.pk).update(done_at=timezone.now())
+    gone = services.enqueue("tests.record", "given up")
+    Job.objects.filter(pk=gone.pk).update(failed_at=timezone.now(), attempts=5)
     backlog = services.backlog()
-    assert backlog["pending"] == 2 and backlog["due"] == 1 and backlog["failing"] == 1
+    assert backlog["pending"] == 3 and backlog["due"] == 1
+    assert backlog["failing"] == 1 and backlog["failed"] == 1
     assert 299 <= backlog["oldest_due_seconds"] <= 320
 
 
@@ -288,3 +370,11 @@ def test_celery_settings_fit_the_outbox():
     assert settings.OUTBOX_LEASE_SECONDS > limit
     relay = settings.CELERY_BEAT_SCHEDULE["outbox-relay"]
     assert relay["task"] == "outbox.relay" and relay["schedule"] <= 10
+
+
+def test_a_relay_run_sends_a_whole_backlog_in_batches(no_jobs, worker_mode, settings):
+    settings.OUTBOX_RELAY_BATCH = 2
+    services.enqueue_many("tests.record", [[n] for n in range(5)], delay=60)
+    Job.objects.update(due_at=timezone.now() - timedelta(seconds=1))
+    assert tasks.relay() == 5
+    assert len(worker_mode) == 5
