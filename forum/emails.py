@@ -60,6 +60,7 @@ from .models import (
     LANGUAGE_CODES,
     CategoryWatch,
     DigestFrequency,
+    DigestRun,
     EmailDelivery,
     Notification,
     NotificationLevel,
@@ -268,7 +269,7 @@ def _claim(key: str, user) -> EmailDelivery | None:
         return None
 
 
-def _send_once(key: str, user, build) -> bool:
+def send_once(key: str, user, build) -> bool:
     """Send the message `build()` returns unless `key` was sent or is being sent.
 
     Callers look the key up first, so that a repeat does not even render.
@@ -360,7 +361,7 @@ def notification_email_deliver(notification_id: int) -> str:
     key = f"notification:{notification.pk}"
     if EmailDelivery.objects.filter(key=key).exists():
         return "already sent"
-    sent = _send_once(
+    sent = send_once(
         key,
         user,
         lambda: _notification_message(notification),
@@ -698,21 +699,56 @@ def digest_key(frequency: str, period_start: date, user) -> str:
     return f"digest:{frequency}:{period_start.isoformat()}:{user.pk}"
 
 
+# Digests go out from this local hour; beat asks every quarter of an hour, and
+# a period missed then (the broker was down) goes out at the next chance, up
+# to a day late.
+DIGEST_HOUR = 7
+DIGEST_CATCH_UP = timedelta(days=1)
+
+
+def digest_due_period(frequency: str, now: datetime) -> date | None:
+    """The period whose digest is due at `now` (aware): the day (or the week,
+    from Monday) that ended before the last DIGEST_HOUR of a run day; None
+    when the last run time is more than DIGEST_CATCH_UP ago."""
+    local = timezone.localtime(now)
+    run_day = local.date()
+    if local.hour < DIGEST_HOUR:
+        run_day -= timedelta(days=1)
+    if frequency == DigestFrequency.WEEKLY:
+        run_day -= timedelta(days=run_day.weekday())  # back to Monday
+    run_at = timezone.make_aware(datetime.combine(run_day, time(DIGEST_HOUR)))
+    if now - run_at >= DIGEST_CATCH_UP:
+        return None
+    return digest_period_start(frequency, run_day)
+
+
 @shared_task(name="forum.emails.send_digests", ignore_result=True)
 def send_digests(frequency: str, today: str | None = None) -> int:
-    """celery beat: one digest job per member who chose `frequency`.
+    """celery beat, every quarter of an hour: the digest jobs of the period
+    that is due, once per period; returns how many members it queued.
 
-    `today` (ISO date) is for running a past period by hand; by default the
-    period is the day or week that ended at the last local midnight. The jobs
-    are written in one transaction with the count that logs the run, so a
-    broker outage or a lost worker delays digests but loses none.
+    `today` (ISO date) runs the period that ended at that day's midnight by
+    hand. The jobs are written in one transaction with the DigestRun that
+    marks the period done and the count that logs it, so a broker outage or a
+    lost worker delays digests but loses none, and a repeated run adds none.
     """
     if frequency not in DIGEST_DAYS:
         raise ValueError(frequency)
-    run_day = date.fromisoformat(today) if today else timezone.localdate()
-    period = digest_period_start(frequency, run_day).isoformat()
-    user_ids = list(digest_recipients(frequency).values_list("pk", flat=True))
+    if today:
+        period_start = digest_period_start(frequency, date.fromisoformat(today))
+    else:
+        period_start = digest_due_period(frequency, timezone.now())
+        if period_start is None:
+            return 0
+    period = period_start.isoformat()
     with transaction.atomic():
+        run, new = DigestRun.objects.get_or_create(
+            frequency=frequency, period_start=period_start
+        )
+        if not new:
+            return 0
+        user_ids = list(digest_recipients(frequency).values_list("pk", flat=True))
+        DigestRun.objects.filter(pk=run.pk).update(members=len(user_ids))
         outbox.enqueue_many(
             "forum.send_digest", [[pk, frequency, period] for pk in user_ids]
         )
@@ -749,7 +785,7 @@ def digest_deliver(user_id: int, frequency: str, period_start: date) -> str:
     if digest.is_empty:
         logger.debug("Digest %s: nothing new", key)
         return "empty"
-    sent = _send_once(
+    sent = send_once(
         key, user, lambda: _digest_message(user, frequency, digest, language)
     )
     if not sent:

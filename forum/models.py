@@ -758,14 +758,44 @@ class EmailDelivery(models.Model):
     """
 
     key = models.CharField(max_length=100, unique=True)
+    # None for an address that is nobody's account yet (an invitation).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return self.key
+
+
+class DigestRun(models.Model):
+    """One fan-out of the daily or weekly digest for one period.
+
+    celery beat asks every quarter of an hour whether a period's digest is
+    due; this row, written with the digest jobs, makes the answer "already
+    done" once it went out, so a period whose 07:00 run never reached a worker
+    (the broker was down) still goes out, once.
+    """
+
+    frequency = models.CharField(max_length=10, choices=DigestFrequency)
+    period_start = models.DateField()
+    members = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["frequency", "period_start"], name="digest_run_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.frequency} digest from {self.period_start}"
 
 
 # Moderation ---------------------------------------------------------------------

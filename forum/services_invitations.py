@@ -22,6 +22,7 @@ from outbox import services as outbox
 from outbox.registry import action
 
 from . import permissions, trust
+from .emails import send_once
 from .models import Invitation
 
 logger = logging.getLogger(__name__)
@@ -49,7 +50,8 @@ def invitation_create(*, actor, email: str) -> Invitation:
 
 @action("forum.send_invitation")
 def invitation_send(*, invitation_id: int, language: str) -> bool:
-    """Send the invitation e-mail. Returns False when the invitation is gone."""
+    """Send the invitation e-mail once. Returns False when the invitation is
+    gone or its e-mail went out already."""
     invitation = (
         Invitation.objects.select_related("invited_by").filter(pk=invitation_id).first()
     )
@@ -70,7 +72,8 @@ def invitation_send(*, invitation_id: int, language: str) -> bool:
         html = render_to_string("forum/email/invitation_body.html", context)
     message = EmailMultiAlternatives(subject, text, to=[invitation.email])
     message.attach_alternative(html, "text/html")
-    message.send()
+    if not send_once(f"invitation:{invitation.pk}", None, lambda: message):
+        return False
     logger.info("Invitation %s sent to %s", invitation.pk, invitation.email)
     return True
 

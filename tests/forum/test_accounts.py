@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 
 from forum.accounts import INVITATION_SESSION_KEY
 from forum.models import ForumSettings, Invitation, Profile
-from forum.services_invitations import invitation_create
+from forum.services_invitations import invitation_create, invitation_send
 
 DEMO_PASSWORD = "demo-forum-2026"
 NEW_PASSWORD = "Steppe-Wind-2026!"
@@ -375,3 +375,14 @@ def test_account_pages_render_inside_the_site_layout(client, name):
     assert 'class="account-page"' in page
     assert page.count("<h1") == 1
     assert 'name="password' in page
+
+
+def test_an_invitation_job_that_runs_twice_sends_one_e_mail(
+    staff, django_capture_on_commit_callbacks
+):
+    """Its outbox job runs at least once; the delivery key keeps it to one."""
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = invitation_create(actor=staff, email="twice@akorda.kz")
+    assert [m.to for m in mail.outbox] == [["twice@akorda.kz"]]
+    assert invitation_send(invitation_id=invitation.pk, language="kk") is False
+    assert len(mail.outbox) == 1

@@ -1,7 +1,7 @@
 """The daily and weekly digests: what they hold, in whose language, and only once."""
 
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,6 +15,7 @@ from forum import emails, services
 from forum.models import (
     CategoryWatch,
     DigestFrequency,
+    DigestRun,
     EmailDelivery,
     NotificationLevel,
     Post,
@@ -79,19 +80,61 @@ def busy_topic(make_topic, author, liker, *, replies=1, likes=0, **fields):
     return topic
 
 
-def test_beat_sends_the_daily_digest_every_morning_and_the_weekly_on_mondays(
-    settings,
-):
+def test_beat_asks_every_quarter_of_an_hour_in_almaty_time(settings):
     schedule = {
         entry["args"]: entry
         for entry in settings.CELERY_BEAT_SCHEDULE.values()
         if entry["task"] == "forum.emails.send_digests"
     }
-    assert schedule[("daily",)]["schedule"] == crontab(hour=7, minute=0)
-    assert schedule[("weekly",)]["schedule"] == crontab(
-        hour=7, minute=0, day_of_week="mon"
-    )
+    assert schedule[("daily",)]["schedule"] == crontab(minute="*/15")
+    assert schedule[("weekly",)]["schedule"] == crontab(minute="*/15")
     assert settings.CELERY_TIMEZONE == "Asia/Almaty"
+
+
+def almaty(text: str):
+    return timezone.make_aware(datetime.fromisoformat(text))
+
+
+@pytest.mark.parametrize(
+    ("frequency", "now", "period"),
+    [
+        # The daily digest from 07:00: yesterday's; before 07:00 the one that
+        # went out (or should have) yesterday morning, until a day late.
+        ("daily", "2026-12-09 07:00", "2026-12-08"),
+        ("daily", "2026-12-09 23:59", "2026-12-08"),
+        ("daily", "2026-12-10 06:59", "2026-12-08"),
+        # The weekly one from Monday 07:00 (7 December 2026 is a Monday):
+        # last week's, until Tuesday 07:00; then nothing until next Monday.
+        ("weekly", "2026-12-07 07:00", "2026-11-30"),
+        ("weekly", "2026-12-08 06:59", "2026-11-30"),
+        ("weekly", "2026-12-08 07:00", None),
+        ("weekly", "2026-12-13 23:00", None),
+        ("weekly", "2026-12-07 06:59", None),
+    ],
+)
+def test_which_period_is_due(frequency, now, period):
+    due = emails.digest_due_period(frequency, almaty(now))
+    assert (due.isoformat() if due else None) == period
+
+
+def test_a_digest_the_07_00_run_missed_goes_out_at_the_next_quarter_once(
+    quiet, reader, member2, make_topic, django_capture_on_commit_callbacks,
+    monkeypatch,
+):  # fmt: skip
+    """The broker was down at 07:00, so beat's message never arrived."""
+    busy_topic(make_topic, member2, reader)
+    day = today()
+    quarter_past = timezone.make_aware(
+        datetime.combine(day + timedelta(days=1), time(7, 15))
+    )
+    monkeypatch.setattr(timezone, "now", lambda: quarter_past)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert emails.send_digests("daily") >= 1
+    assert len(messages_to(reader)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert emails.send_digests("daily") == 0  # 07:30: done already
+    assert len(messages_to(reader)) == 1
+    assert DigestRun.objects.get(frequency="daily").period_start == day
 
 
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])

@@ -7,14 +7,19 @@ browser would.
 
 import datetime
 import re
+import smtplib
 from html import unescape
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
+from config.celery import app as celery_app
 from home.models import NewsIndexPage, NewsPage, SeminarPage
+from outbox.models import Job
+from outbox.tasks import run_job
 
 NEWS_URL = "/en/news/press-services-seminar-astana/"
 NEWS_INDEX_URL = "/en/news/"
@@ -40,6 +45,20 @@ def news(demo):
     return NewsPage.objects.get(
         slug="press-services-seminar-astana", locale__language_code="en"
     )
+
+
+class RefusingBackend(LocmemBackend):
+    """A mail server that refuses some addresses."""
+
+    refused = {"alma@example.kz"}
+
+    def send_messages(self, messages):
+        for message in messages:
+            if set(message.to) & RefusingBackend.refused:
+                raise smtplib.SMTPRecipientsRefused(
+                    dict.fromkeys(message.to, (550, b"No such user"))
+                )
+        return super().send_messages(messages)
 
 
 @pytest.fixture
@@ -287,7 +306,37 @@ class TestFollowUps:
         assert message.to == ["alma@example.kz"]
         assert "Here is an answer." in message.body
         assert f"{NEWS_URL}#c{comment_by(member2).pk}" in message.body
-        assert "/en/comments/mute/" in message.body
+        # In the follower's own language (Kazakh unless they chose another).
+        assert "/kk/comments/mute/" in message.body
+
+    def test_an_address_the_mail_server_refuses_holds_up_nobody_and_nobody_gets_two(
+        self, news, member, member2, member3, comment_on, settings, monkeypatch
+    ):
+        """One job per follower: alma's refused address is tried again later,
+        and saule, who got hers, does not get it again."""
+        comment_on(member, "Tell me about answers.", followup=True)
+        comment_on(member3, "Me too, please.", followup=True)
+        mail.outbox.clear()
+        RefusingBackend.refused = {"alma@example.kz"}
+        settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+        monkeypatch.setitem(celery_app.conf, "task_eager_propagates", False)
+
+        comment_on(member2, "Here is an answer.")
+
+        assert [m.to for m in mail.outbox] == [["saule@example.kz"]]
+        [waiting] = Job.objects.filter(action="comments.send_follow_up").exclude(
+            done_at__isnull=False
+        )
+        assert waiting.args[1] == "alma@example.kz"
+        assert "SMTPRecipientsRefused" in waiting.last_error
+        assert run_job(waiting.pk) == "failed"  # still refused
+        assert len(mail.outbox) == 1
+        RefusingBackend.refused = set()
+        assert run_job(waiting.pk) == "done"
+        assert sorted(m.to[0] for m in mail.outbox) == [
+            "alma@example.kz",
+            "saule@example.kz",
+        ]
 
     def test_no_e_mail_without_follow_up(self, news, member, member2, comment_on):
         comment_on(member, "No e-mails for me.")
