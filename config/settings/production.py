@@ -47,9 +47,10 @@ DATABASES = {
 REDIS_URL = env("REDIS_URL")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
 CACHES = {"default": redis_cache(REDIS_URL)}
-# Sessions live in the database; the cache only speeds up reading them, so a
-# Redis outage logs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database; the cache only speeds up reading them, for a
+# minute at most (config/sessions.py), so a Redis outage logs nobody out and a
+# log-out during one sticks.
+SESSION_ENGINE = "config.sessions"
 
 SEARCH_BACKEND = env("SEARCH_BACKEND", "elasticsearch")
 if SEARCH_BACKEND == "elasticsearch" and not env("ELASTICSEARCH_URL"):
