@@ -65,6 +65,13 @@ class SearchConfig(AppConfig):
         post_save.connect(
             category_saved, sender="forum.Category", dispatch_uid="search-category"
         )
+        restriction = "wagtailcore.PageViewRestriction"
+        for signal in (post_save, post_delete):
+            signal.connect(
+                privacy_changed,
+                sender=restriction,
+                dispatch_uid=f"search-privacy-{id(signal)}",
+            )
         comment = "django_comments_xtd.XtdComment"
         post_save.connect(comment_saved, sender=comment, dispatch_uid="search-comment")
         post_delete.connect(
@@ -139,3 +146,21 @@ def category_saved(sender, instance, created=False, raw=False, **kwargs):
     from .services import index_category_later
 
     index_category_later(instance.pk)
+
+
+def privacy_changed(sender, instance, raw=False, **kwargs):
+    """Wagtail's privacy setting (a PageViewRestriction: password, log-in or
+    groups) is saved by the admin itself and publishes nothing: the page and
+    every news and seminar page below it leave the index, or come back to it,
+    with their comments and materials."""
+    from home.models import NewsPage, SeminarPage
+
+    if raw:
+        return
+    pages = (
+        instance.page.get_descendants(inclusive=True)
+        .type(NewsPage, SeminarPage)
+        .specific()
+    )
+    for page in pages:
+        page_changed(sender, page)

@@ -11,6 +11,7 @@ import zlib
 from contextlib import contextmanager
 
 from celery import shared_task
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
 
@@ -122,6 +123,8 @@ def repair_index():
 
 # A rebuild of a large index outlasts the default task time limit.
 HEAL_TIME_LIMIT = 6 * 60 * 60
+HEAL_RESTING_KEY = "search:heal:resting"
+HEAL_REST_SECONDS = 60 * 60
 
 
 @shared_task(
@@ -141,6 +144,8 @@ def heal_index() -> str:
     state = health.assess()
     if not health.needs_rebuild(state):
         return state["status"]
+    if cache.get(HEAL_RESTING_KEY):
+        return "resting after a rebuild that did not help"
     with _only_one("search.heal_index") as mine:
         if not mine:
             return "rebuilding elsewhere"
@@ -153,6 +158,17 @@ def heal_index() -> str:
         count = get_backend().rebuild(stream)
         health.remembered.forget()
         logger.warning("search index rebuilt: %d documents", count)
+        after = health.assess()
+        if health.needs_rebuild(after):
+            # Elasticsearch now holds every document there is: it is the
+            # database index that is off (repair_index puts it right). Do not
+            # rebuild every minute meanwhile.
+            cache.set(HEAL_RESTING_KEY, True, HEAL_REST_SECONDS)
+            logger.warning(
+                "search index still short of the database index after a rebuild "
+                "(%s); not rebuilding again for an hour",
+                after["documents"],
+            )
     return "rebuilt"
 
 

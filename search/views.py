@@ -51,16 +51,18 @@ def visibilities_for(user) -> tuple[str, ...]:
 
 
 def readable_by(user) -> dict:
-    """The search filters for what `user` may read: the visibilities, and the
-    categories they may not read as of now (one query), whatever the index
-    still says about them."""
-    hidden = ()
+    """The search filters for what `user` may read: the visibilities, and for
+    a visitor the categories they may read as of now (one query), whatever
+    the index still says. A list of what is allowed, not of what is not, so
+    that a category whose slug changed with its visibility leaves search too."""
+    categories = None
     if not is_member(user):
-        readable = Category.objects.filter(visible_category_filter(user))
-        hidden = tuple(
-            Category.objects.exclude(pk__in=readable).values_list("slug", flat=True)
+        categories = tuple(
+            Category.objects.filter(visible_category_filter(user)).values_list(
+                "slug", flat=True
+            )
         )
-    return {"visibilities": visibilities_for(user), "hidden_categories": hidden}
+    return {"visibilities": visibilities_for(user), "readable_categories": categories}
 
 
 def unparse(query: ParsedQuery) -> str:

@@ -12,6 +12,8 @@ from datetime import datetime
 from search.query import ParsedQuery
 
 KINDS = ("news", "seminar", "material", "topic", "post", "comment")
+# The kinds that belong to a forum category.
+FORUM_KINDS = ("topic", "post")
 VISIBILITY_PUBLIC = "public"
 VISIBILITY_MEMBERS = "members"
 
@@ -102,16 +104,18 @@ class SearchBackend(ABC):
         query: ParsedQuery,
         *,
         visibilities: tuple[str, ...],
-        hidden_categories: tuple[str, ...] = (),
+        readable_categories: tuple[str, ...] | None = None,
         page: int = 1,
         per_page: int = 10,
     ) -> SearchResults:
         """The reader's page of results, filtered to `visibilities`.
 
-        `hidden_categories` (slugs) are forum categories the reader may not
-        read *now*: a document stores its category's visibility as it was
-        when indexed, and a category that has just become members-only is
-        re-indexed in the background, so every query also excludes them.
+        `readable_categories` (slugs; None: all) are the forum categories the
+        reader may read *now*: topics and posts of any other are left out. A
+        document stores its category's slug and visibility as they were when
+        it was indexed, and a category that has just become members-only, or
+        changed its slug, is re-indexed in the background; meanwhile only this
+        list keeps its topics from a visitor.
         """
 
     @abstractmethod
@@ -120,7 +124,7 @@ class SearchBackend(ABC):
         prefix: str,
         *,
         visibilities: tuple[str, ...],
-        hidden_categories: tuple[str, ...] = (),
+        readable_categories: tuple[str, ...] | None = None,
         limit: int = 8,
     ) -> list[Hit]:
         """Titles that start like `prefix`, for suggestions while typing."""

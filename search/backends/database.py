@@ -42,7 +42,14 @@ from search import analysis
 from search.models import SearchEntry
 from search.query import ParsedQuery
 
-from .base import Facet, Hit, SearchBackend, SearchDocument, SearchResults
+from .base import (
+    FORUM_KINDS,
+    Facet,
+    Hit,
+    SearchBackend,
+    SearchDocument,
+    SearchResults,
+)
 
 BATCH = 500
 MATCH_CAP = 10_000  # the default of settings.SEARCH_DATABASE_MATCH_CAP
@@ -153,14 +160,16 @@ class DatabaseBackend(SearchBackend):
 
     # Reading ---------------------------------------------------------------------
 
-    def _readable(self, visibilities, hidden_categories):
+    def _readable(self, visibilities, readable_categories):
         entries = SearchEntry.objects.filter(visibility__in=visibilities)
-        if hidden_categories:
-            entries = entries.exclude(category__in=hidden_categories)
+        if readable_categories is not None:
+            entries = entries.filter(
+                Q(category__in=readable_categories) | ~Q(kind__in=FORUM_KINDS)
+            )
         return entries
 
-    def _filtered(self, query: ParsedQuery, visibilities, hidden_categories=()):
-        entries = self._readable(visibilities, hidden_categories)
+    def _filtered(self, query: ParsedQuery, visibilities, readable_categories=None):
+        entries = self._readable(visibilities, readable_categories)
         if query.in_title:
             # Replies carry their topic's title; in:title means the topic itself.
             entries = entries.exclude(kind__in=UNTITLED)
@@ -227,9 +236,9 @@ class DatabaseBackend(SearchBackend):
         return entries, words, rank
 
     def search(
-        self, query, *, visibilities, hidden_categories=(), page=1, per_page=10
+        self, query, *, visibilities, readable_categories=None, page=1, per_page=10
     ) -> SearchResults:
-        entries = self._filtered(query, visibilities, hidden_categories)
+        entries = self._filtered(query, visibilities, readable_categories)
         entries, words, rank = self._text(entries, query)
         phrase_words = [w for p in query.phrases for w in analysis.WORD.findall(p)]
         cap = _match_cap()
@@ -270,15 +279,17 @@ class DatabaseBackend(SearchBackend):
             facets=_facets(counts) if total else {},
             suggestion=None
             if total or not words
-            else self._suggest(words, visibilities, hidden_categories),
+            else self._suggest(words, visibilities, readable_categories),
             backend=self.name,
             capped=capped,
         )
 
-    def _suggest(self, words: list[str], visibilities, hidden_categories) -> str | None:
+    def _suggest(
+        self, words: list[str], visibilities, readable_categories
+    ) -> str | None:
         """ "Did you mean": each word replaced by the closest title word, if any."""
         vocabulary = set()
-        titles = self._readable(visibilities, hidden_categories).values_list(
+        titles = self._readable(visibilities, readable_categories).values_list(
             "title", flat=True
         )[:5000]
         for title in titles:
@@ -296,14 +307,14 @@ class DatabaseBackend(SearchBackend):
         return " ".join(suggestion) if changed else None
 
     def suggest_titles(
-        self, prefix, *, visibilities, hidden_categories=(), limit=8
+        self, prefix, *, visibilities, readable_categories=None, limit=8
     ) -> list[Hit]:
         prefix = prefix.strip()
         if len(prefix) < 2:
             return []
         key = " " + "k:" + analysis.key_stem(analysis.script_key(prefix.lower()))
         rows = (
-            self._readable(visibilities, hidden_categories)
+            self._readable(visibilities, readable_categories)
             .filter(kind__in=TITLED)
             .filter(Q(title__icontains=prefix) | Q(title_terms__contains=key))
             .order_by("-likes", "-created_at")[:limit]

@@ -51,6 +51,7 @@ from search.language import script_key
 from search.query import ParsedQuery
 
 from .base import (
+    FORUM_KINDS,
     KINDS,
     Facet,
     Hit,
@@ -555,12 +556,12 @@ class ElasticsearchBackend(SearchBackend):
         query: ParsedQuery,
         *,
         visibilities: tuple[str, ...],
-        hidden_categories: tuple[str, ...] = (),
+        readable_categories: tuple[str, ...] | None = None,
         page: int = 1,
         per_page: int = 10,
     ) -> SearchResults:
         words = _words(query.terms)
-        readable = (visibilities, hidden_categories)
+        readable = (visibilities, readable_categories)
         search = self._query(query, readable, words)
         start = (max(page, 1) - 1) * per_page
         size = per_page if start + per_page <= MAX_RESULT_WINDOW else 0
@@ -603,7 +604,7 @@ class ElasticsearchBackend(SearchBackend):
         prefix: str,
         *,
         visibilities: tuple[str, ...],
-        hidden_categories: tuple[str, ...] = (),
+        readable_categories: tuple[str, ...] | None = None,
         limit: int = 8,
     ) -> list[Hit]:
         prefix = prefix.strip()
@@ -620,7 +621,7 @@ class ElasticsearchBackend(SearchBackend):
         if stemmed := key_text(typed):
             matches.append(Q("match", title_key={"query": stemmed, "operator": "and"}))
         search = (
-            self._readable(TITLED, (visibilities, hidden_categories))
+            self._readable(TITLED, (visibilities, readable_categories))
             .query("bool", should=matches, minimum_should_match=1)
             .sort({"likes": "desc"}, {"created_at": "desc"}, {"pk": "desc"})
             .extra(size=limit, track_total_hits=False)
@@ -641,10 +642,17 @@ class ElasticsearchBackend(SearchBackend):
 
     def _readable(self, kinds, readable) -> Search:
         """The kinds' indexes, filtered to what the reader may read."""
-        visibilities, hidden_categories = readable
+        visibilities, categories = readable
         search = self._search(kinds).filter("terms", visibility=list(visibilities))
-        if hidden_categories:
-            search = search.exclude("terms", category=list(hidden_categories))
+        if categories is not None:
+            search = search.filter(
+                "bool",
+                should=[
+                    Q("terms", category=list(categories)),
+                    Q("bool", must_not=[Q("terms", kind=list(FORUM_KINDS))]),
+                ],
+                minimum_should_match=1,
+            )
         return search
 
     def _query(self, query: ParsedQuery, readable, words: list[str]) -> Search:

@@ -89,8 +89,8 @@ def test_a_write_after_an_empty_restart_makes_its_index_again(
 ):
     """A worker that knew the aliases finds them gone: it recreates the index
     (require_alias refused the write) instead of failing for ever."""
-    backend = get_backend()
-    backend.index([])  # the same process-wide backend the workers use
+    backend = get_backend()  # the same process-wide backend the workers use
+    assert backend.alias("topic") in backend._aliases_known  # from `topic`
     wipe(backend)
     with django_capture_on_commit_callbacks(execute=True):
         later = make_topic(title="Wombat census of the press services")
@@ -104,6 +104,26 @@ def test_a_write_after_an_empty_restart_makes_its_index_again(
     assert health.assess()["short"] == []
 
 
+def test_a_rebuild_that_leaves_the_index_short_is_not_repeated_every_minute(
+    on_elasticsearch, topic, monkeypatch
+):
+    """When the database index itself holds entries no row backs, the rebuilt
+    index stays "short"; the repair task fixes the database index hourly."""
+    SearchEntry.objects.bulk_create(
+        [
+            SearchEntry(
+                kind="news", object_id=10_000 + n, title="ghost", url="/",
+                language="en", visibility="public", created_at=topic.created_at,
+            )
+            for n in range(40)
+        ]
+    )  # fmt: skip
+    health.remembered.forget()
+    assert "news" in health.assess()["short"]
+    assert heal_index() == "rebuilt"
+    assert heal_index() == "resting after a rebuild that did not help"
+
+
 def test_a_short_index_is_one_far_below_the_databases_count():
     assert health.is_short(0, 3)
     assert not health.is_short(0, 0)
@@ -115,7 +135,7 @@ def test_a_short_index_is_one_far_below_the_databases_count():
 @pytest.fixture
 def hanging_server():
     """A port that accepts connections and never answers, like a cluster in a
-    long garbage collection."""
+    long garbage collection; `accepted` counts the connections it was asked."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(64)
@@ -132,7 +152,7 @@ def hanging_server():
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}", accepted
     stop.set()
     thread.join()
     for connection in accepted:
@@ -143,25 +163,29 @@ def hanging_server():
 def test_a_hanging_cluster_costs_one_search_its_timeout_and_no_more(
     client, settings, hanging_server, topic
 ):
+    url, accepted = hanging_server
     settings.SEARCH_BACKEND = "elasticsearch"
-    settings.ELASTICSEARCH_URL = hanging_server
+    settings.ELASTICSEARCH_URL = url
     settings.ELASTICSEARCH_SEARCH_TIMEOUT = 0.5
     from search import backend as chooser
 
     chooser.reset()
     try:
-        timings = []
-        for _ in range(4):
-            started = time.monotonic()
+        started = time.monotonic()
+        body = search_page(client, "quokka")
+        first = time.monotonic() - started
+        assert topic.title in body and NOTICE in body
+        asked = len(accepted)
+        assert asked >= 1
+        for _ in range(3):
             body = search_page(client, "quokka")
-            timings.append(time.monotonic() - started)
             assert topic.title in body and NOTICE in body
+        # The breaker kept the later searches away from the cluster.
+        time.sleep(0.3)  # let the listener take any connection made
+        assert len(accepted) == asked
     finally:
         chooser.reset()
-    # The first search waits for the timeout (health asks first, then the
-    # breaker opens); the rest go straight to the database.
-    assert timings[0] < 0.5 * 3 + 1
-    assert max(timings[1:]) < 0.4, timings
+    assert first >= 0.5  # it did wait for the cluster once
 
 
 def test_a_category_turned_members_only_leaves_search_at_once(
@@ -195,6 +219,20 @@ def test_a_category_turned_members_only_leaves_search_at_once(
     assert visibilities == {"members"}
     client.force_login(member2)
     assert topic.title in search_page(client, "numbat")
+
+
+def test_a_category_made_members_only_under_a_new_slug_leaves_search_at_once(
+    client, db, make_topic, category, django_capture_on_commit_callbacks
+):
+    """Its documents still carry the old slug and "public" until re-indexed."""
+    with django_capture_on_commit_callbacks(execute=True):
+        make_topic(in_category=category, title="Dugong roster for the summit")
+    assert "Dugong" in search_page(client, "dugong")
+    category.visibility = category.Visibility.MEMBERS
+    category.slug = "renamed-and-closed"
+    with django_capture_on_commit_callbacks(execute=False):
+        category.save()
+    assert "Dugong" not in search_page(client, "dugong")
 
 
 def test_a_subcategory_follows_its_parent_out_of_search(
@@ -267,3 +305,23 @@ def _document(title):
         visibility="public",
         created_at=timezone.now(),
     )
+
+
+def test_a_page_made_private_leaves_search_with_its_comments(
+    demo, django_capture_on_commit_callbacks
+):
+    """Wagtail's privacy setting publishes nothing; the index follows it."""
+    from wagtail.models import PageViewRestriction
+
+    from home.models import NewsPage
+
+    news = NewsPage.objects.live().filter(locale__language_code="en").first()
+    assert SearchEntry.objects.filter(kind="news", object_id=news.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(
+            page=news, restriction_type=PageViewRestriction.PASSWORD, password="x"
+        )
+    assert not SearchEntry.objects.filter(kind="news", object_id=news.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    assert SearchEntry.objects.filter(kind="news", object_id=news.pk).exists()
