@@ -136,11 +136,55 @@ def test_a_broker_outage_delays_a_replys_side_effects_and_loses_none(
     timings["broker back: notification, e-mail, both indexes (s)"] = round(recovered, 1)
 
 
+def test_a_hanging_broker_costs_one_reply_a_moment_and_loses_nothing(
+    client, redis_server, celery_processes, make_topic, member, member2, timings
+):
+    """A broker that accepts connections and never answers (SIGSTOP): the first
+    write waits for the socket timeout, the next ones not at all, /healthz
+    answers within its own timeout, and everything goes out after."""
+    broker = redis_server("broker")
+    celery = celery_processes(broker)
+    topic = make_topic(author=member, title="Heatwave advice for the regions")
+    wait_for(lambda: settled(celery), timeout=60, what="the worker")
+    client.force_login(member2)
+    broker.pause()
+    try:
+        answered = []
+        for n in range(3):
+            started = time.monotonic()
+            response = client.post(
+                reverse("forum:reply", args=[topic.pk]),
+                {"raw": f"@alma reply {n} while the broker hangs."},
+            )
+            answered.append(time.monotonic() - started)
+            assert response.status_code == 302
+        started = time.monotonic()
+        health = client.get("/healthz").json()
+        probe = time.monotonic() - started
+        assert health["services"]["broker"]["status"] == "down"
+    finally:
+        broker.resume()
+    assert max(answered[1:]) < 1.0, answered
+    assert probe < 5, probe
+    wait_for(
+        lambda: (
+            settled(celery)
+            and Notification.objects.filter(user=member, post__topic=topic).count() == 3
+        ),
+        timeout=RECOVERY_SECONDS,
+        what="the replies' notifications",
+    )
+    timings["broker hanging: first reply / later replies (s)"] = (
+        f"{answered[0]:.2f} / {max(answered[1:]):.2f}"
+    )
+    timings["broker hanging: /healthz answered (s)"] = round(probe, 2)
+
+
 @pytest.fixture
 def cache_on(settings):
     def use(server):
         settings.CACHES = {"default": redis_cache(server.url)}
-        settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+        settings.SESSION_ENGINE = "config.sessions"  # production's
         caches["default"].clear()
 
     return use
@@ -240,7 +284,8 @@ def test_a_hanging_search_server_slows_no_forum_page(
         osmem.resume()
     assert max(searches[1:]) < 1.0, searches
     for url in forum_pages:
-        assert during[url] < before[url] * 2 + 0.05, (url, before, during)
+        # Noisy shared machine: "untouched" means no timeout in it, not equal.
+        assert during[url] < before[url] * 3 + 0.1, (url, before, during)
     timings["search hanging: first search (s)"] = round(searches[0], 2)
     timings["search hanging: later searches, slowest (s)"] = round(max(searches[1:]), 2)
     for url, name in zip(forum_pages, ("latest", "topic"), strict=True):
@@ -268,6 +313,7 @@ def test_a_search_server_restarted_empty_is_rebuilt_without_an_operator(
     body = client.get(search).content.decode()
     assert topic.title in body and "backup search" not in body
 
+    celery.kill("beat")  # so that no heal runs before the checks below
     osmem.stop()
     osmem.start()  # same port, nothing in it
     wiped = time.monotonic()
@@ -276,6 +322,7 @@ def test_a_search_server_restarted_empty_is_rebuilt_without_an_operator(
     assert topic.title in body and "backup search" in body
     state = client.get("/healthz").json()["services"]["search"]
     assert state["status"] == "degraded" and state["answering"] == "database"
+    celery.start_beat()
 
     def healed() -> bool:
         celery.alive()
@@ -294,10 +341,12 @@ def test_a_worker_killed_amid_e_mails_sends_each_once_at_most(
     redis_server, celery_processes, make_topic, member, member2, make_user, timings
 ):
     broker = redis_server("broker")
-    celery = celery_processes(broker)
+    celery = celery_processes(
+        broker, TEST_EMAIL_BACKEND="tests.faults.slow_mail.SlowFileBackend"
+    )
     topic = make_topic(author=member, title="Flood season media plan")
     wait_for(lambda: settled(celery), timeout=60, what="the worker")
-    watchers = [make_user(f"watcher{n}") for n in range(12)]
+    watchers = [make_user(f"watcher{n}") for n in range(20)]
     for watcher in watchers:
         topic_watch_set(actor=watcher, topic=topic, level=NotificationLevel.WATCHING)
     services.post_create(actor=member2, topic=topic, raw="The updated plan is here.")
@@ -305,6 +354,8 @@ def test_a_worker_killed_amid_e_mails_sends_each_once_at_most(
     wait_for(lambda: len(celery.e_mails()) >= 1, timeout=60, what="the first e-mail")
     celery.kill("worker")
     killed = time.monotonic()
+    unsent = Job.objects.pending().filter(action="forum.send_notification_email")
+    assert unsent.exists(), "the worker finished before it was killed"
     # Its unfinished jobs come back once their lease ends (OUTBOX_LEASE_SECONDS,
     # six minutes): move the clock of those rows past it.
     long_ago = timezone.now() - timedelta(hours=1)
