@@ -202,8 +202,8 @@ def scenarios():
     from django.urls import reverse
     from django.utils import translation
 
+    from forum.discussions.selectors import POSTS_PER_PAGE
     from forum.models import Category, Topic
-    from forum.selectors import POSTS_PER_PAGE
 
     long_topic = Topic.objects.order_by("-highest_post_number", "pk").first()
     pages = max(math.ceil(long_topic.post_count / POSTS_PER_PAGE), 1)

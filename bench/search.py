@@ -428,7 +428,7 @@ def lag_fixture():
     """
     from django.contrib.auth import get_user_model
 
-    from forum import services
+    from forum.discussions import services
     from forum.models import Category, Profile, TrustLevel
 
     remove_lag_fixture()
@@ -491,7 +491,7 @@ def post_and_wait(worker, backend, *, actor, topic, timeout: float, searches=Non
     """
     from django.db import transaction
 
-    from forum import services
+    from forum.discussions import services
     from search.backends.base import VISIBILITY_PUBLIC
     from search.query import parse
 

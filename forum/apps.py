@@ -11,7 +11,7 @@ class ForumConfig(AppConfig):
         # confirmation_received with the new row: replies notify from there.
         from django_comments_xtd.signals import confirmation_received
 
-        from .notifications import comment_confirmed
+        from forum.notifications.services import comment_confirmed
 
         confirmation_received.connect(
             comment_confirmed, dispatch_uid="forum-notify-comment-reply"

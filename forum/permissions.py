@@ -10,7 +10,7 @@ with their trust level (forum/trust.py).
 
 from django.db.models import Q
 
-from .models import Category, Post, Suspension, Topic, TrustLevel
+from forum.models import Category, Post, Suspension, Topic, TrustLevel
 
 MODERATORS_GROUP = "Moderators"
 

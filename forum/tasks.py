@@ -10,17 +10,16 @@ task names after a deploy; the tasks at the end turn each into an outbox job.
 
 from celery import shared_task
 
-from outbox import services as outbox
-
-from .emails import (  # noqa: F401
+from forum.members.services import invitation_send  # noqa: F401
+from forum.members.trust import update_trust_levels  # noqa: F401
+from forum.notifications.mail import (  # noqa: F401
     log_digest_counts,
     send_digest,
     send_digests,
     send_notification_email,
 )
-from .notifications import notify_post  # noqa: F401
-from .services_invitations import invitation_send  # noqa: F401
-from .trust import update_trust_levels  # noqa: F401
+from forum.notifications.services import notify_post  # noqa: F401
+from outbox import services as outbox
 
 
 @shared_task(name="forum.notifications.notify_post", ignore_result=True)

@@ -1,13 +1,10 @@
 from django.urls import path
 
-from . import (
-    email_views,
-    moderation_views,
-    notification_views,
-    params,  # noqa: F401 - registers <id:…>: an id that no row can have is a 404
-    profile_views,
-    views,
-)
+from forum.discussions import views
+from forum.members import views as profile_views
+from forum.moderation import views as moderation_views
+from forum.notifications import views as email_views  # noqa: F401 - registers <id:…>: an id that no row can have is a 404
+from forum.notifications import views as notification_views
 
 app_name = "forum"
 

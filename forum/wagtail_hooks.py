@@ -21,10 +21,10 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import moderation_admin  # noqa: F401 - registers the Moderation menu
-from . import permissions as forum_permissions
-from . import trust as forum_trust
-from .models import Category, Post, Profile, Tag, UserVisit
+from forum import permissions as forum_permissions
+from forum.members import trust as forum_trust
+from forum.models import Category, Post, Profile, Tag, UserVisit
+from forum.moderation import admin as moderation_admin  # noqa: F401 - registers the Moderation menu
 
 
 class CategoryViewSet(SnippetViewSet):

@@ -93,7 +93,7 @@ class HomeConfig(AppConfig):
         from django_comments_xtd.models import TmpXtdComment
         from django_comments_xtd.signals import confirmation_received
 
-        from forum import moderation
+        from forum.moderation import services as moderation
 
         comment_will_be_posted.connect(
             moderation.hold_new_members_comment,

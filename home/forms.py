@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.forms import XtdCommentForm
 
-from forum import trust
+from forum.members import trust
 
 _author = ContextVar("comment_author", default=None)
 

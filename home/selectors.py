@@ -13,7 +13,7 @@ from django.db.models.functions import Cast, Coalesce
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
-from forum.markdown import existing_usernames, mentioned_usernames
+from forum.core.markdown import existing_usernames, mentioned_usernames
 from forum.permissions import is_member
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
-from forum import notifications
+from forum.notifications import services as notifications
 from search.services import index_later
 
 

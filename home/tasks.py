@@ -14,7 +14,7 @@ from django_comments_xtd import signed
 from django_comments_xtd.conf import settings as xtd_settings
 from django_comments_xtd.models import XtdComment
 
-from forum import emails
+from forum.notifications import mail as emails
 from outbox import services as outbox
 from outbox.registry import action
 

@@ -12,7 +12,7 @@ server, and the API would list comments of unpublished pages to anyone.
 from django.urls import path, re_path
 from django_comments_xtd import views as xtd_views
 
-from forum import params  # noqa: F401 - registers the <id:…> converter
+from forum.core import params  # noqa: F401 - registers the <id:…> converter
 
 from . import views
 

@@ -30,7 +30,9 @@ from wagtail import hooks
 from wagtail.models import Locale, Page, Site
 from wagtail.views import serve_chain
 
-from forum import honeypot, moderation_views, params, ratelimit
+from forum.core import params
+from forum.members import honeypot, ratelimit
+from forum.moderation import views as moderation_views
 
 from . import permissions, selectors, services
 from .forms import commenting_as

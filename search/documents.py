@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from wagtail.documents import get_document_model
 
-from forum.markdown import render as render_markdown
+from forum.core.markdown import render as render_markdown
 from forum.models import Category, Post, Topic
 from home.models import NewsPage, SeminarPage
 

@@ -5,7 +5,7 @@ import itertools
 import pytest
 from django.contrib.auth.models import Group
 
-from forum import services
+from forum.discussions import services
 from forum.models import Category, Profile, TrustLevel
 
 _numbers = itertools.count(1)

@@ -22,7 +22,7 @@ from django_comments_xtd.models import XtdComment
 from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
 
-from forum import selectors
+from forum.discussions import selectors
 from forum.models import Post, Topic
 from home.models import NewsIndexPage, NewsPage, SeminarIndexPage, SeminarPage
 from tests.home.test_comments import form_fields

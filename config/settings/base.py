@@ -97,7 +97,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # One UserVisit row per member and day ("days visited" for trust levels).
-    "forum.middleware.VisitMiddleware",
+    "forum.members.middleware.VisitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -116,7 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
-                "forum.notifications.bell",
+                "forum.notifications.services.bell",
             ],
         },
     },
@@ -146,7 +146,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
 # django-allauth
-ACCOUNT_ADAPTER = "forum.accounts.ForumAccountAdapter"
+ACCOUNT_ADAPTER = "forum.members.accounts.ForumAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -154,8 +154,8 @@ ACCOUNT_LOGOUT_ON_GET = False
 # The forum's sign-up and log-in forms add a honeypot field (forum/honeypot.py);
 # sign-up also counts accounts per address (forum/ratelimit.py).
 ACCOUNT_FORMS = {
-    "signup": "forum.accounts.SignupForm",
-    "login": "forum.accounts.LoginForm",
+    "signup": "forum.members.accounts.SignupForm",
+    "login": "forum.members.accounts.LoginForm",
 }
 # Log-ins and sign-ups are limited by the forum's limiter (forum/ratelimit.py,
 # FORUM_IP_RATE_LIMITS and FORUM_ACCOUNT_RATE_LIMITS below), which answers 429

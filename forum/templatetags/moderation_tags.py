@@ -3,8 +3,9 @@
 from django import template
 from django.core.cache import cache
 
-from .. import permissions, selectors
-from ..models import Flag
+from forum import permissions
+from forum.discussions import selectors
+from forum.models import Flag
 
 register = template.Library()
 

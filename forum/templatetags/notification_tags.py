@@ -5,8 +5,8 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .. import notifications
-from ..models import NotificationLevel
+from forum.models import NotificationLevel
+from forum.notifications import services as notifications
 
 register = template.Library()
 

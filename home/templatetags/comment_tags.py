@@ -10,7 +10,7 @@ costs far less than the page around it.
 from django import template
 from django.utils.safestring import mark_safe
 
-from forum.markdown import render
+from forum.core.markdown import render
 
 register = template.Library()
 

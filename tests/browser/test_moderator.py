@@ -25,7 +25,7 @@ NOTE = "Names a person who asked not to be named here."
 @pytest.fixture
 def flagged_reply(make_topic, member, member2):
     """bolat's reply, #2 in alma's topic."""
-    from forum import services
+    from forum.discussions import services
 
     topic = make_topic(author=member, title=TITLE)
     return services.post_create(actor=member2, topic=topic, raw=REPLY)
@@ -143,7 +143,7 @@ def test_the_review_queue_passes_axe(
     site, page, login, screenshot, flagged_reply, member3, moderator, lang
 ):
     """Scanned with a flagged reply (and the demo's flagged post) waiting."""
-    from forum import moderation
+    from forum.moderation import services as moderation
 
     moderation.flag_create(actor=member3, post=flagged_reply, reason="other", note=NOTE)
     login(page, moderator.username, MEMBER_PASSWORD)

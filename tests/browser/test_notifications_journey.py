@@ -31,7 +31,7 @@ def test_a_member_follows_a_mention_notification_to_the_post_and_reads_all(
 ):
     """alma mentions bolat in a reply to his topic; bolat hears the bell announce
     it, opens it, lands on the reply, and later marks two more read at once."""
-    from forum import services
+    from forum.discussions import services
 
     alma, bolat = member, member2
     topic = make_topic(author=bolat, title=TITLE)
@@ -128,7 +128,8 @@ def test_the_notifications_and_preferences_pages_pass_axe(
     site, page, login, screenshot, make_topic, member, member2, lang
 ):
     """Scanned with a read and an unread notification on the page."""
-    from forum import notifications, services
+    from forum.discussions import services
+    from forum.notifications import services as notifications
 
     topic = make_topic(author=member2, title=TITLE)
     services.post_create(actor=member, topic=topic, raw="@bolat read this one.")

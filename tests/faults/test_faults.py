@@ -26,9 +26,9 @@ from django.utils import timezone, translation
 from elasticsearch import Elasticsearch
 
 from config.settings.base import redis_cache
-from forum import services
+from forum.discussions import services
 from forum.models import EmailDelivery, Notification, NotificationLevel, Post, Topic
-from forum.notifications import topic_watch_set
+from forum.notifications.services import topic_watch_set
 from outbox.models import Job
 from search import backend as chooser
 from search import health

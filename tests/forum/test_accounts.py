@@ -15,9 +15,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from forum.accounts import INVITATION_SESSION_KEY
+from forum.members.accounts import INVITATION_SESSION_KEY
+from forum.members.services import invitation_create, invitation_send
 from forum.models import ForumSettings, Invitation, Profile
-from forum.services_invitations import invitation_create, invitation_send
 
 DEMO_PASSWORD = "demo-forum-2026"
 NEW_PASSWORD = "Steppe-Wind-2026!"
@@ -179,7 +179,7 @@ def test_an_invitation_used_up_during_signup_creates_no_account(
     client, invitation_only, invitation, django_user_model, monkeypatch
 ):
     """Two people on one link: the one who saves second gets no account."""
-    from forum import accounts
+    from forum.members import accounts
 
     real_accept = accounts.invitation_accept
 

@@ -6,8 +6,9 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from forum import audit, moderation
+from forum.core import audit
 from forum.models import AuditEntry, Suspension
+from forum.moderation import services as moderation
 
 INDEX = "audit_log:index"
 

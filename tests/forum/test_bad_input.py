@@ -12,8 +12,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from forum.core.params import IdConverter, parse_id
 from forum.models import Category, Draft, Upload
-from forum.params import IdConverter, parse_id
 from tests.home.test_comments import NEWS_URL, form_fields
 
 pytestmark = pytest.mark.django_db

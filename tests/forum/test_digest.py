@@ -11,7 +11,7 @@ from django.core import mail
 from django.utils import timezone, translation
 from wagtail.models import Page
 
-from forum import emails, services
+from forum.discussions import services
 from forum.models import (
     CategoryWatch,
     DigestFrequency,
@@ -24,6 +24,7 @@ from forum.models import (
     Topic,
     TopicWatch,
 )
+from forum.notifications import mail as emails
 from home.models import NewsPage, SeminarPage
 
 
@@ -319,7 +320,7 @@ def test_a_run_logs_its_counts_once(
     topic = busy_topic(make_topic, member2, reader)
     Profile.objects.filter(user=member3).update(digest=DigestFrequency.DAILY)
     TopicWatch.objects.create(user=member3, topic=topic, level=NotificationLevel.MUTED)
-    with caplog.at_level(logging.INFO, logger="forum.emails"):
+    with caplog.at_level(logging.INFO, logger="forum.notifications.mail"):
         send_digests("daily")
     lines = [r.getMessage() for r in caplog.records if "digest daily" in r.getMessage()]
     assert len(lines) == 1

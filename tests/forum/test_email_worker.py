@@ -16,7 +16,7 @@ import pytest
 from django.db import connection
 
 from config.celery import app as celery_app
-from forum import services
+from forum.discussions import services
 from forum.models import Notification
 
 ROOT = Path(__file__).resolve().parent.parent.parent

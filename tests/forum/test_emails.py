@@ -15,8 +15,7 @@ from django.utils import timezone, translation
 from django_comments_xtd.models import XtdComment
 
 from config.celery import app as celery_app
-from forum import emails, notifications, services
-from forum.emails import send_notification_email
+from forum.discussions import services
 from forum.models import (
     DigestFrequency,
     EmailDelivery,
@@ -25,6 +24,9 @@ from forum.models import (
     Suspension,
     TopicReadState,
 )
+from forum.notifications import mail as emails
+from forum.notifications import services as notifications
+from forum.notifications.mail import send_notification_email
 from home.models import NewsPage
 from outbox import services as outbox
 from outbox import tasks

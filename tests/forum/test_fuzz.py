@@ -30,7 +30,7 @@ from django_comments_xtd.models import XtdComment
 from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 
-from forum.forms import TopicStateForm
+from forum.discussions.forms import TopicStateForm
 from forum.models import (
     Category,
     Flag,

@@ -23,7 +23,7 @@ def assert_refused(response, caplog):
 
 @pytest.fixture
 def info_logs(caplog):
-    caplog.set_level(logging.INFO, logger="forum.honeypot")
+    caplog.set_level(logging.INFO, logger="forum.members.honeypot")
     return caplog
 
 

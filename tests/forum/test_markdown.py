@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from forum.markdown import render
+from forum.core.markdown import render
 
 ALLOWED_TAGS = {
     "a", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6",

@@ -13,8 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from forum import moderation, services, trust
+from forum.discussions import services
 from forum.management.commands.forum_repair import repair_counters
+from forum.members import trust
 from forum.models import (
     AuditEntry,
     Category,
@@ -27,6 +28,7 @@ from forum.models import (
     TopicReadState,
     TrustLevel,
 )
+from forum.moderation import services as moderation
 from search.backends.base import VISIBILITY_MEMBERS, VISIBILITY_PUBLIC
 from search.backends.database import DatabaseBackend
 from search.query import parse

@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
-from forum import notifications, services
+from forum.discussions import services
+from forum.discussions.views import quote_markdown
 from forum.models import Notification, NotificationLevel, Post
-from forum.views import quote_markdown
+from forum.notifications import services as notifications
 from tests.home.test_comments import NEWS_URL, form_fields
 
 Kind = Notification.Kind

@@ -17,9 +17,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
-from forum import permissions, selectors, services
+from forum import permissions
+from forum.discussions import selectors, services
+from forum.discussions.uploads import upload_create
 from forum.models import Category, Post, Profile, Topic, TrustLevel
-from forum.uploads import upload_create
 
 _numbers = itertools.count(1)
 

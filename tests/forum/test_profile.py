@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from forum import services
+from forum.discussions import services
+from forum.members.forms import AVATAR_MAX_BYTES
+from forum.members.selectors import profile_page
 from forum.models import Profile
-from forum.profile_forms import AVATAR_MAX_BYTES
-from forum.profile_selectors import profile_page
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ visitor and as a member (who also gets read markers, likes and bookmarks).
 import pytest
 from django.urls import reverse
 
-from forum import services
+from forum.discussions import services
 from forum.models import Topic
 
 MAX_QUERIES = 16

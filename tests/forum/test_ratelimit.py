@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from forum import ratelimit
+from forum.members import ratelimit
 from forum.models import Post, Topic, TrustLevel
 from tests.home.test_comments import NEWS_URL, form_fields
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import F
 
-from forum import services
+from forum.discussions import services
 from forum.models import Category, Post, Tag, Topic
 
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, F, Max
 
-from forum.markdown import render
+from forum.core.markdown import render
 from forum.models import Category, Post, PostLike, Profile, Topic
 
 SIZES = {"topics": 30, "posts_per_topic": 5, "long_topic_posts": 40}

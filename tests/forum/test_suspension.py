@@ -15,13 +15,15 @@ from django.urls import URLPattern, URLResolver, reverse
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
-from forum import moderation, permissions, services
+from forum import permissions
+from forum.discussions import services
 from forum.models import (
     AuditEntry,
     Invitation,
     Notification,
     Suspension,
 )
+from forum.moderation import services as moderation
 from forum.urls import urlpatterns as forum_patterns
 from home.models import NewsPage
 from home.urls import urlpatterns as comment_patterns

@@ -21,8 +21,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
-from forum import services, trust
-from forum.middleware import record_visit
+from forum.discussions import services
+from forum.members import trust
+from forum.members.middleware import record_visit
+from forum.members.services import invitation_accept
 from forum.models import (
     AuditEntry,
     Category,
@@ -36,7 +38,6 @@ from forum.models import (
     TrustLevel,
     UserVisit,
 )
-from forum.services_invitations import invitation_accept
 from home.models import NewsPage
 from tests.home.test_comments import NEWS_URL, form_fields
 
@@ -368,7 +369,7 @@ class TestUpdateTrustLevels:
         keeps_two = make_user("quiet_member", trust_level=TrustLevel.MEMBER)
         keeps_one = make_user("quiet_basic", trust_level=TrustLevel.BASIC)
 
-        with caplog.at_level(logging.INFO, logger="forum.trust"):
+        with caplog.at_level(logging.INFO, logger="forum.members.trust"):
             result = trust.update_trust_levels()
 
         assert result == {"promoted": 0, "demoted": 1}

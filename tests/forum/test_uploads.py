@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils import translation
 from PIL import Image, PngImagePlugin
 
-from forum.markdown import render
+from forum.core.markdown import render
+from forum.discussions.uploads import markdown_for, upload_create
 from forum.models import Upload
-from forum.uploads import markdown_for, upload_create
 
 MB = 1024 * 1024
 REFUSED = "This kind of file cannot be attached"

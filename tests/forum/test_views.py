@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from forum import services
+from forum.discussions import services
 from forum.models import Draft, Post, Topic
 
 

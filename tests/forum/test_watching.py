@@ -5,8 +5,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from forum import notifications, services
+from forum.discussions import services
 from forum.models import CategoryWatch, NotificationLevel, TopicWatch
+from forum.notifications import services as notifications
 
 Level = NotificationLevel
 

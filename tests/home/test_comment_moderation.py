@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from django_comments_xtd.models import XtdComment
 
-from forum import moderation, trust
+from forum.members import trust
 from forum.models import Flag, Notification, ReviewItem, TrustLevel
+from forum.moderation import services as moderation
 from home.models import NewsPage
 from search.backends.base import VISIBILITY_PUBLIC
 from search.backends.database import DatabaseBackend

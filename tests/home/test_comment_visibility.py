@@ -12,7 +12,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django_comments_xtd.models import XtdComment
 
-from forum import services
+from forum.discussions import services
 from forum.models import Category, Topic, TrustLevel
 from home.models import NewsPage
 from tests.home.test_comments import NEWS_URL

@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from forum import services
+from forum.discussions import services
 from home.models import NewsIndexPage, NewsPage
 from search.backends.base import (
     VISIBILITY_MEMBERS,

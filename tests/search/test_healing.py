@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from forum import services
+from forum.discussions import services
 from search import health
 from search.backend import get_backend
 from search.backends.base import KINDS, SearchDocument

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from forum import services
+from forum.discussions import services
 from search import backend as chooser
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from config.celery import app as celery_app
-from forum import services
+from forum.discussions import services
 from search.backends.base import VISIBILITY_PUBLIC
 from search.backends.database import DatabaseBackend
 from search.query import parse

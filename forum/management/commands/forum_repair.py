@@ -42,8 +42,8 @@ from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.db.models.lookups import Exact
 
+from forum.discussions.services import PARTICIPANTS_SHOWN
 from forum.models import Category, Post, PostLike, Tag, Topic, TopicView
-from forum.services import PARTICIPANTS_SHOWN
 
 PARTICIPANT_BATCH = 1_000
 

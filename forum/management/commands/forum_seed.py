@@ -28,6 +28,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from forum.discussions.services import PARTICIPANTS_SHOWN, topic_slug
+from forum.management.commands.forum_repair import Progress, repair_counters
 from forum.models import (
     Category,
     Post,
@@ -38,9 +40,6 @@ from forum.models import (
     TopicReadState,
     TopicView,
 )
-from forum.services import PARTICIPANTS_SHOWN, topic_slug
-
-from .forum_repair import Progress, repair_counters
 
 BATCH = 5_000
 HISTORY_DAYS = 540

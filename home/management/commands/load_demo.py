@@ -27,8 +27,8 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from forum import notifications
-from forum.demo import load_forum_demo
+from forum.management.demo import load_forum_demo
+from forum.notifications import services as notifications
 from home import demo_content as content
 from home.demo_files import make_banner, make_pdf
 from home.models import (

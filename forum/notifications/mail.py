@@ -52,11 +52,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from outbox import services as outbox
-from outbox.registry import action
-
-from . import notifications, permissions
-from .models import (
+from forum import permissions
+from forum.models import (
     LANGUAGE_CODES,
     CategoryWatch,
     DigestFrequency,
@@ -71,7 +68,10 @@ from .models import (
     TopicReadState,
     TopicWatch,
 )
-from .templatetags.forum_tags import display_name
+from forum.notifications import services as notifications
+from forum.templatetags.forum_tags import display_name
+from outbox import services as outbox
+from outbox.registry import action
 
 logger = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import get_language_info
 
-from . import permissions
-from .models import Invitation, Post, Profile, Topic
+from forum import permissions
+from forum.models import Invitation, Post, Profile, Topic
 
 RECENT_LIMIT = 20
 INVITATIONS_SHOWN = 100

@@ -10,10 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import permissions, profile_selectors, services_invitations, services_profiles
-from .accounts import INVITATION_SESSION_KEY, invitation_invalid_response
-from .models import Invitation
-from .profile_forms import InvitationForm, ProfileForm
+from forum import permissions
+from forum.members import selectors as profile_selectors
+from forum.members import services as services_invitations
+from forum.members import services as services_profiles
+from forum.members.accounts import INVITATION_SESSION_KEY, invitation_invalid_response
+from forum.members.forms import InvitationForm, ProfileForm
+from forum.models import Invitation
 
 
 @require_GET

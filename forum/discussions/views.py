@@ -17,19 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from . import (
-    honeypot,
-    moderation,
-    params,
-    permissions,
-    ratelimit,
-    selectors,
-    services,
-    uploads,
-)
-from .forms import DraftForm, PostForm, TopicForm, TopicStateForm
-from .markdown import render as render_markdown
-from .models import Category, Draft, Post, Tag
+from forum import permissions
+from forum.core import params
+from forum.core.markdown import render as render_markdown
+from forum.discussions import selectors, services, uploads
+from forum.discussions.forms import DraftForm, PostForm, TopicForm, TopicStateForm
+from forum.members import honeypot, ratelimit
+from forum.models import Category, Draft, Post, Tag
+from forum.moderation import services as moderation
 
 UPLOAD_LOCKED_MESSAGE = _lazy(
     "New members can attach images and files once they have been around a "

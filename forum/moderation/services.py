@@ -22,11 +22,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from forum import permissions
+from forum.core import audit
+from forum.models import Flag, Post, ReviewItem, Suspension
+from forum.notifications import services as notifications
 from outbox import services as outbox
 from search import services as search
-
-from . import audit, notifications, permissions
-from .models import Flag, Post, ReviewItem, Suspension
 
 NOTE_MAX_LENGTH = 1000
 REASON_MAX_LENGTH = 1000
@@ -253,7 +254,7 @@ def review_approve(*, actor, item: ReviewItem, note: str = "") -> ReviewItem:
     visible again) and its flags are dismissed."""
     item = _lock_pending(actor, item)
     if item.post_id:
-        from . import services  # services imports this module
+        from forum.discussions import services  # services imports this module
 
         post = item.post
         was_held = post.awaiting_approval
@@ -303,7 +304,7 @@ def review_delete(*, actor, item: ReviewItem, note: str = "") -> ReviewItem:
     comment marked removed."""
     item = _lock_pending(actor, item)
     if item.post_id:
-        from . import services
+        from forum.discussions import services
 
         if not item.post.is_deleted:
             services.post_delete(actor=actor, post=item.post)
@@ -402,7 +403,7 @@ def hold_new_members_comment(sender, comment, request=None, **kwargs):
     `comment` is xtd's TmpXtdComment, which becomes the XtdComment row; xtd
     e-mails followers only for public comments, so a held one tells nobody.
     """
-    from . import trust
+    from forum.members import trust
 
     user = comment.user
     if user is not None and user.is_authenticated and trust.needs_approval(user):

@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .models import LANGUAGE_CHOICES, Profile
+from forum.models import LANGUAGE_CHOICES, Profile
 
 AVATAR_MAX_BYTES = 5 * 1024 * 1024
 AVATAR_SIZE = 256

@@ -31,9 +31,10 @@ from django.utils.translation import ngettext
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
-from . import audit, permissions
-from .markdown import _md, existing_usernames, mentioned_usernames
-from .models import (
+from forum import permissions
+from forum.core import audit
+from forum.core.markdown import _md, existing_usernames, mentioned_usernames
+from forum.models import (
     AuditEntry,
     Flag,
     Post,

@@ -42,12 +42,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from outbox import services as outbox
-from outbox.registry import action
-
-from . import permissions
-from .markdown import existing_usernames
-from .models import (
+from forum import permissions
+from forum.core.markdown import existing_usernames
+from forum.models import (
     Category,
     CategoryWatch,
     Mention,
@@ -57,6 +54,8 @@ from .models import (
     Topic,
     TopicWatch,
 )
+from outbox import services as outbox
+from outbox.registry import action
 
 logger = logging.getLogger(__name__)
 
@@ -472,7 +471,7 @@ def _should_hear(user, topic: Topic | None) -> bool:
 
 
 def _person(user) -> dict:
-    from .templatetags.forum_tags import display_name
+    from forum.templatetags.forum_tags import display_name
 
     return {"id": user.pk, "username": user.get_username(), "name": display_name(user)}
 
@@ -734,7 +733,7 @@ MODERATION_TEXTS = {
 
 
 def _actor_name(notification: Notification) -> str:
-    from .templatetags.forum_tags import display_name
+    from forum.templatetags.forum_tags import display_name
 
     if notification.actor is None:
         return _("A former member")

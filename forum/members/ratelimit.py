@@ -31,7 +31,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import permissions
+from forum import permissions
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 

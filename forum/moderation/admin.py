@@ -22,8 +22,8 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from . import permissions
-from .models import AuditEntry, Suspension
+from forum import permissions
+from forum.models import AuditEntry, Suspension
 
 # What the log's action column means, for the filter; an unknown action (a
 # service added later) still shows and filters under its own name.

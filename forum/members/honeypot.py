@@ -25,7 +25,7 @@ from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from .ratelimit import client_ip
+from forum.members.ratelimit import client_ip
 
 logger = logging.getLogger(__name__)
 

@@ -5,10 +5,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import permissions
-from .honeypot import HoneypotMixin
-from .models import LANGUAGE_CHOICES, Category, Post
-from .params import MAX_ID
+from forum import permissions
+from forum.core.params import MAX_ID
+from forum.members.honeypot import HoneypotMixin
+from forum.models import LANGUAGE_CHOICES, Category, Post
 
 
 class ServiceErrorsMixin:

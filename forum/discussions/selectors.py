@@ -15,9 +15,9 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from . import permissions
-from .markdown import existing_usernames, mentioned_usernames
-from .models import (
+from forum import permissions
+from forum.core.markdown import existing_usernames, mentioned_usernames
+from forum.models import (
     Bookmark,
     Category,
     Flag,

@@ -18,9 +18,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_comments_xtd.models import XtdComment
 
-from . import honeypot, moderation, params, permissions, ratelimit, selectors
-from .models import Flag, ReviewItem, Suspension
-from .views import is_htmx
+from forum import permissions
+from forum.core import params
+from forum.discussions import selectors
+from forum.discussions.views import is_htmx
+from forum.members import honeypot, ratelimit
+from forum.models import Flag, ReviewItem, Suspension
+from forum.moderation import services as moderation
 
 
 class FlagForm(honeypot.HoneypotMixin, forms.Form):

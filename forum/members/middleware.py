@@ -15,7 +15,7 @@ from datetime import datetime, time, timedelta
 from django.core.cache import cache
 from django.utils import timezone
 
-from .models import UserVisit
+from forum.models import UserVisit
 
 
 def _seconds_to_midnight(now) -> int:

@@ -20,8 +20,8 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from . import permissions
-from .models import Upload
+from forum import permissions
+from forum.models import Upload
 
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
 FILE_MAX_BYTES = 10 * 1024 * 1024

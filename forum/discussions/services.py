@@ -19,11 +19,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from search import services as search
-
-from . import moderation, notifications, permissions, trust
-from .markdown import existing_usernames, mentioned_usernames, render
-from .models import (
+from forum import permissions
+from forum.core.markdown import existing_usernames, mentioned_usernames, render
+from forum.members import trust
+from forum.models import (
     Bookmark,
     Category,
     Draft,
@@ -36,6 +35,9 @@ from .models import (
     TopicReadState,
     TopicView,
 )
+from forum.moderation import services as moderation
+from forum.notifications import services as notifications
+from search import services as search
 
 TITLE_MIN_LENGTH = 5
 TITLE_MAX_LENGTH = 200

@@ -1,4 +1,10 @@
-"""Invitations: staff invite someone by e-mail; the link lets them sign up.
+"""Writes to members' profiles.
+
+Pictures arrive here already checked and resized (forum/profile_forms.py): this
+module only stores them, and removes the replaced file once the new one is
+committed, so a rolled-back edit never leaves a profile without its picture.
+
+Invitations: staff invite someone by e-mail; the link lets them sign up.
 
 An invitation is usable once and until it expires. The e-mail is written in the
 language the inviting staff member is using, because that is the language they
@@ -11,6 +17,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -18,12 +25,53 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from forum import permissions
+from forum.members import trust
+from forum.models import LANGUAGE_CODES, Invitation, Profile
+from forum.notifications.mail import send_once
 from outbox import services as outbox
 from outbox.registry import action
 
-from . import permissions, trust
-from .emails import send_once
-from .models import Invitation
+
+def profile_create(*, user, display_name: str = "") -> Profile:
+    profile, _created = Profile.objects.get_or_create(
+        user=user, defaults={"display_name": display_name.strip()[:100]}
+    )
+    return profile
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    actor,
+    user,
+    display_name: str,
+    organisation: str,
+    position: str,
+    bio: str,
+    languages: list[str],
+    avatar: ContentFile | None = None,
+    remove_avatar: bool = False,
+) -> Profile:
+    if not permissions.can_edit_profile(actor, user):
+        raise PermissionDenied
+    profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
+    profile.display_name = display_name.strip()
+    profile.organisation = organisation.strip()
+    profile.position = position.strip()
+    profile.bio = bio.strip()
+    profile.languages = [code for code in LANGUAGE_CODES if code in set(languages)]
+    old_avatar = profile.avatar.name if profile.avatar else ""
+    if avatar is not None:
+        profile.avatar.save("avatar.png", avatar, save=False)
+    elif remove_avatar:
+        profile.avatar = ""
+    profile.save()
+    if old_avatar and old_avatar != profile.avatar.name:
+        storage = profile.avatar.storage
+        transaction.on_commit(lambda: storage.delete(old_avatar), robust=True)
+    return profile
+
 
 logger = logging.getLogger(__name__)
 

@@ -30,11 +30,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from . import honeypot, ratelimit
-from .models import ForumSettings, Invitation
-from .profile_selectors import invitation_by_token
-from .services_invitations import invitation_accept
-from .services_profiles import profile_create
+from forum.members import honeypot, ratelimit
+from forum.members.selectors import invitation_by_token
+from forum.members.services import invitation_accept, profile_create
+from forum.models import ForumSettings, Invitation
 
 # The accept link stores the invitation's token here for the sign-up that follows.
 INVITATION_SESSION_KEY = "forum_invitation_token"

@@ -1,0 +1,2 @@
+"""Discussions: categories, tags, topics, posts, likes, bookmarks, drafts,
+reading and uploads."""

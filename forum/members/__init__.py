@@ -1,0 +1,2 @@
+"""Members: accounts, profiles, invitations, trust levels, visits, rate
+limits and the honeypot."""

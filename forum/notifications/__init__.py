@@ -1,0 +1,1 @@
+"""Notifications: watching levels, the fan-out, the bell, e-mail and digests."""
