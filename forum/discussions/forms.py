@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from forum import permissions
+from forum.core.languages import LANGUAGE_CHOICES
 from forum.core.params import MAX_ID
 from forum.members.honeypot import HoneypotMixin
-from forum.models import LANGUAGE_CHOICES, Category, Post
+from forum.models import Category, Post
 
 
 class ServiceErrorsMixin:

@@ -15,7 +15,8 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from forum.models import LANGUAGE_CHOICES, Profile
+from forum.core.languages import LANGUAGE_CHOICES
+from forum.models import Profile
 
 AVATAR_MAX_BYTES = 5 * 1024 * 1024
 AVATAR_SIZE = 256

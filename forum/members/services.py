@@ -26,8 +26,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from forum import permissions
+from forum.core.languages import LANGUAGE_CODES
 from forum.members import trust
-from forum.models import LANGUAGE_CODES, Invitation, Profile
+from forum.models import Invitation, Profile
 from forum.notifications.mail import send_once
 from outbox import services as outbox
 from outbox.registry import action

@@ -53,8 +53,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from forum import permissions
+from forum.core.languages import LANGUAGE_CODES
 from forum.models import (
-    LANGUAGE_CODES,
     CategoryWatch,
     DigestFrequency,
     DigestRun,

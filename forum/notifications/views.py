@@ -25,9 +25,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forum import permissions
+from forum.core.languages import LANGUAGE_CHOICES
 from forum.discussions import selectors
 from forum.discussions.views import is_htmx
-from forum.models import LANGUAGE_CHOICES, DigestFrequency, Notification
+from forum.models import DigestFrequency, Notification
 from forum.notifications import mail as emails
 from forum.notifications import services as notifications
 
