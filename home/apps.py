@@ -82,7 +82,7 @@ class HomeConfig(AppConfig):
         xtd_views.notify_comment_followers = tasks.notify_comment_followers_later
 
     def _hold_new_members_comments(self):
-        """A new member's comment waits for a moderator (forum/moderation.py).
+        """A new member's comment waits for a moderator (forum/moderation/).
 
         xtd's own receivers connect when its views module is imported; importing
         it first keeps ours after them, so `confirmation_received` reaches us
@@ -93,15 +93,15 @@ class HomeConfig(AppConfig):
         from django_comments_xtd.models import TmpXtdComment
         from django_comments_xtd.signals import confirmation_received
 
-        from forum.moderation import services as moderation
+        from forum.moderation import receivers
 
         comment_will_be_posted.connect(
-            moderation.hold_new_members_comment,
+            receivers.hold_new_members_comment,
             sender=TmpXtdComment,
             dispatch_uid="forum-hold-comment",
         )
         confirmation_received.connect(
-            moderation.queue_held_comment,
+            receivers.queue_held_comment,
             sender=TmpXtdComment,
             dispatch_uid="forum-queue-held-comment",
         )

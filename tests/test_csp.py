@@ -22,6 +22,7 @@ from django_comments_xtd.models import XtdComment
 from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
 
+from forum.conf import conf
 from forum.discussions import selectors
 from forum.models import Post, Topic
 from home.models import NewsIndexPage, NewsPage, SeminarIndexPage, SeminarPage
@@ -241,7 +242,7 @@ def test_moderator_and_staff_pages_are_strict(client, demo, lang):
 def test_rate_limited_pages_are_strict(client, demo, lang, settings):
     """The forum's 429 (a reply over the limit) and allauth's (log-ins)."""
     aigerim = user("aigerim")
-    limits = copy.deepcopy(settings.FORUM_TRUST_LIMITS)
+    limits = copy.deepcopy(conf.FORUM_TRUST_LIMITS)
     for level in limits.values():
         level["rates"]["reply"] = "0/h"
     settings.FORUM_TRUST_LIMITS = limits

@@ -1,10 +1,10 @@
-"""Every write the forum makes, one verb per function.
+"""Every write members make to discussions, one verb per function.
 
-Each service checks permission itself (views check too, to show the right
-controls), runs in one transaction, and keeps the denormalised counters on
-topics and categories in step with F() expressions. `forum_repair` recomputes
-the same counters from scratch; tests/forum/test_counters.py holds the two to
-each other.
+Each service checks permission itself (views ask the same module to show the
+right controls), runs in one transaction, and keeps the denormalised
+counters on topics and categories in step through forum/discussions/counters.py,
+whose steps moderation shares. `forum_repair` recomputes the same counters
+from scratch; tests/forum/test_repair.py holds the two to each other.
 """
 
 from collections.abc import Iterable
@@ -13,7 +13,7 @@ from anyascii import anyascii
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q, Value
+from django.db.models import F, Max, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.text import slugify
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from forum import permissions
 from forum.core.markdown import existing_usernames, mentioned_usernames, render
+from forum.discussions import counters
 from forum.members import trust
 from forum.models import (
     Bookmark,
@@ -30,12 +31,11 @@ from forum.models import (
     Post,
     PostLike,
     PostRevision,
-    Tag,
     Topic,
     TopicReadState,
     TopicView,
 )
-from forum.moderation import services as moderation
+from forum.moderation import holds
 from forum.notifications import services as notifications
 from search import services as search
 
@@ -45,7 +45,6 @@ POST_MIN_LENGTH = 2
 POST_MAX_LENGTH = 32_000
 MAX_TAGS = 5
 TAG_MAX_LENGTH = 40
-PARTICIPANTS_SHOWN = 5
 
 
 def _require(allowed: bool):
@@ -147,13 +146,13 @@ def topic_create(
         bumped_at=now,
         awaiting_approval=held,
     )
-    _set_tags(topic, tag_names)
+    counters.set_tags(topic, tag_names)
     if not held:
         Category.objects.filter(pk=category.pk).update(topic_count=F("topic_count") + 1)
     post = _add_post(actor=actor, topic=topic, raw=raw, now=now, held=held)
     draft_discard(actor=actor, topic=None)
     if held:
-        moderation.post_hold(post=post)
+        holds.post_hold(post=post)
     else:
         notifications.post_created(post)
         search.index_topic_later(topic.pk)
@@ -179,12 +178,12 @@ def topic_edit(
             topic.title, topic.slug = title, topic_slug(title)
     if category is not None and category.pk != topic.category_id:
         _require(permissions.can_create_topic(actor, category))
-        if _topic_counts(topic):
-            _move_counts(topic, topic.category, category)
+        if counters.topic_counts(topic):
+            counters.move_topic(topic, topic.category, category)
         topic.category = category
     topic.save(update_fields=["title", "slug", "category"])
     if tags is not None:
-        _set_tags(topic, clean_tags(tags))
+        counters.set_tags(topic, clean_tags(tags))
     search.index_topic_later(topic.pk)
     return topic
 
@@ -213,46 +212,6 @@ def topic_set_state(
     return topic
 
 
-def _topic_counts(topic: Topic) -> bool:
-    """Whether the topic counts in its category and tags (forum_repair agrees)."""
-    return topic.deleted_at is None and not topic.awaiting_approval
-
-
-def _set_tags(topic: Topic, names: list[str]):
-    counted = _topic_counts(topic)
-    current = {tag.name: tag for tag in topic.tags.all()}
-    wanted = set(names)
-    removed = [tag for name, tag in current.items() if name not in wanted]
-    added = []
-    for name in names:
-        if name not in current:
-            tag, _created = Tag.objects.get_or_create(name=name)
-            added.append(tag)
-    if removed:
-        topic.tags.remove(*removed)
-        if counted:
-            Tag.objects.filter(pk__in=[t.pk for t in removed]).update(
-                topic_count=F("topic_count") - 1
-            )
-    if added:
-        topic.tags.add(*added)
-        if counted:
-            Tag.objects.filter(pk__in=[t.pk for t in added]).update(
-                topic_count=F("topic_count") + 1
-            )
-
-
-def _move_counts(topic: Topic, old: Category, new: Category):
-    Category.objects.filter(pk=old.pk).update(
-        topic_count=F("topic_count") - 1, post_count=F("post_count") - topic.post_count
-    )
-    Category.objects.filter(pk=new.pk).update(
-        topic_count=F("topic_count") + 1, post_count=F("post_count") + topic.post_count
-    )
-    for category in (old, new):
-        _refresh_category_last_post(category.pk)
-
-
 # Posts --------------------------------------------------------------------------
 
 
@@ -269,10 +228,10 @@ def post_create(*, actor, topic: Topic, raw: str, reply_to: Post | None = None) 
     post = _add_post(actor=actor, topic=topic, raw=raw, reply_to=reply_to, held=held)
     draft_discard(actor=actor, topic=topic)
     if held:
-        moderation.post_hold(post=post)
+        holds.post_hold(post=post)
     else:
         notifications.post_created(post)
-        _index_post_later(post)
+        counters.index_post_later(post)
     return post
 
 
@@ -312,9 +271,9 @@ def _add_post(
             bumped_at=now,
             last_post=post,
             last_poster=actor,
-            participant_ids=participants[:PARTICIPANTS_SHOWN],
+            participant_ids=participants[: counters.PARTICIPANTS_SHOWN],
         )
-        if _topic_counts(locked):
+        if counters.topic_counts(locked):
             Category.objects.filter(pk=topic.category_id).update(
                 post_count=F("post_count") + 1, last_post=post
             )
@@ -363,7 +322,7 @@ def post_edit(*, actor, post: Post, raw: str) -> Post:
     post.refresh_from_db(fields=["edit_count"])
     _record_mentions(post, usernames.values())
     notifications.post_edited(post)
-    _index_post_later(post)
+    counters.index_post_later(post)
     return post
 
 
@@ -374,7 +333,7 @@ def post_delete(*, actor, post: Post) -> Post:
     now = timezone.now()
     Post.objects.filter(pk=post.pk).update(deleted_at=now, deleted_by=actor)
     post.deleted_at, post.deleted_by = now, actor
-    _count_visibility_change(post, sign=-1, now=now)
+    counters.visibility_changed(post, sign=-1, now=now)
     return post
 
 
@@ -383,136 +342,11 @@ def post_restore(*, actor, post: Post) -> Post:
     _require(permissions.can_restore_post(actor, post))
     Post.objects.filter(pk=post.pk).update(deleted_at=None, deleted_by=None)
     post.deleted_at = post.deleted_by = None
-    _count_visibility_change(post, sign=+1)
+    counters.visibility_changed(post, sign=+1)
     if post.awaiting_approval:
         # Deleted while it waited: it waits again, back in the queue.
-        moderation.post_hold(post=post, notify=False)
+        holds.post_hold(post=post, notify=False)
     return post
-
-
-def _count_visibility_change(post: Post, *, sign: int, now=None):
-    """Counters after a post disappears (sign -1) or comes back (sign +1).
-
-    The first post carries its topic with it; a deleted topic's posts count in
-    no category and no tag.
-    """
-    # Fresh counts under a lock: the objects handed in may be stale.
-    topic = Topic.objects.select_for_update().get(pk=post.topic_id)
-    post.like_count, post.awaiting_approval = Post.objects.filter(
-        pk=post.pk
-    ).values_list("like_count", "awaiting_approval")[0]
-    if post.is_first:
-        Topic.objects.filter(pk=topic.pk).update(deleted_at=now if sign < 0 else None)
-        if not topic.awaiting_approval:
-            Category.objects.filter(pk=topic.category_id).update(
-                topic_count=F("topic_count") + sign,
-                post_count=F("post_count") + sign * topic.post_count,
-            )
-            Tag.objects.filter(topics=topic).update(topic_count=F("topic_count") + sign)
-    elif post.awaiting_approval:
-        pass  # a held reply never counted
-    else:
-        Topic.objects.filter(pk=topic.pk).update(
-            post_count=F("post_count") + sign,
-            like_count=F("like_count") + sign * post.like_count,
-        )
-        if _topic_counts(topic):
-            Category.objects.filter(pk=topic.category_id).update(
-                post_count=F("post_count") + sign
-            )
-        if sign < 0 and topic.solution_id == post.pk:
-            Topic.objects.filter(pk=topic.pk).update(solution=None)
-        _refresh_topic_activity(topic.pk)
-    _refresh_category_last_post(topic.category_id)
-    if post.is_first:
-        search.index_topic_later(topic.pk)
-    else:
-        _index_post_later(post)
-
-
-def post_publish(post: Post) -> None:
-    """Count a held post as if it had been visible since it was written.
-
-    Called by moderation.review_approve inside its transaction. A held first
-    post brings its topic into its category and tags; a held reply joins its
-    topic's counters, and the topic's last post and bump follow the newest
-    visible post, as forum_repair computes them.
-    """
-    topic = Topic.objects.select_for_update().get(pk=post.topic_id)
-    fresh = Post.objects.select_for_update().get(pk=post.pk)
-    if not fresh.awaiting_approval:
-        return
-    Post.objects.filter(pk=post.pk).update(awaiting_approval=False)
-    post.awaiting_approval = False
-    if post.is_first:
-        Topic.objects.filter(pk=topic.pk).update(awaiting_approval=False)
-        topic.awaiting_approval = False
-        if topic.deleted_at is None:
-            Category.objects.filter(pk=topic.category_id).update(
-                topic_count=F("topic_count") + 1,
-                post_count=F("post_count") + topic.post_count,
-            )
-            Tag.objects.filter(topics=topic).update(topic_count=F("topic_count") + 1)
-        search.index_topic_later(topic.pk)
-    else:
-        # Readers' unread counts take the reply in from now on.
-        counters = {
-            "highest_post_number": Greatest("highest_post_number", Value(post.number))
-        }
-        if fresh.deleted_at is None:
-            counters["post_count"] = F("post_count") + 1
-            counters["like_count"] = F("like_count") + fresh.like_count
-        Topic.objects.filter(pk=topic.pk).update(**counters)
-        if fresh.deleted_at is None:
-            if _topic_counts(topic):
-                Category.objects.filter(pk=topic.category_id).update(
-                    post_count=F("post_count") + 1
-                )
-            _refresh_topic_activity(topic.pk)
-            _index_post_later(post)
-    _refresh_category_last_post(topic.category_id)
-
-
-def _refresh_topic_activity(topic_id: int):
-    """Last post, last poster and participants from the visible posts."""
-    visible = Post.objects.filter(
-        Q(awaiting_approval=False) | Q(number=1),
-        topic_id=topic_id,
-        deleted_at__isnull=True,
-    )
-    last = (
-        visible.order_by("-number").values_list("pk", "author_id", "created_at").first()
-    )
-    if last is None:
-        return
-    participants = list(
-        visible.filter(author__isnull=False)
-        .values("author_id")
-        .annotate(latest=Max("number"))
-        .order_by("-latest")
-        .values_list("author_id", flat=True)[:PARTICIPANTS_SHOWN]
-    )
-    Topic.objects.filter(pk=topic_id).update(
-        last_post_id=last[0],
-        last_poster_id=last[1],
-        bumped_at=last[2],
-        participant_ids=participants,
-    )
-
-
-def _refresh_category_last_post(category_id: int):
-    last = (
-        Post.objects.filter(
-            topic__category_id=category_id,
-            deleted_at__isnull=True,
-            awaiting_approval=False,
-            topic__deleted_at__isnull=True,
-            topic__awaiting_approval=False,
-        )
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    Category.objects.filter(pk=category_id).update(last_post=last)
 
 
 # Likes, bookmarks, solutions ----------------------------------------------------
@@ -534,7 +368,7 @@ def like_toggle(*, actor, post: Post) -> bool:
     Topic.objects.filter(pk=post.topic_id).update(like_count=F("like_count") + delta)
     post.like_count += delta
     notifications.post_like_changed(post=post, actor=actor, liked=not deleted)
-    _index_post_later(post)
+    counters.index_post_later(post)
     return not deleted
 
 
@@ -570,14 +404,6 @@ def solution_clear(*, actor, topic: Topic) -> Topic:
     topic.solution = None
     search.index_topic_later(topic.pk)
     return topic
-
-
-def _index_post_later(post: Post):
-    """A reply is searched as a post; the first post is searched as its topic."""
-    if post.number == 1:
-        search.index_later("topic", post.topic_id)
-    else:
-        search.index_later("post", post.pk)
 
 
 # Reading ------------------------------------------------------------------------

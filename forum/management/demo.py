@@ -8,7 +8,8 @@ as their authors, so where there are none (production) only categories are made.
 from django.contrib.auth import get_user_model
 
 from forum.discussions import services
-from forum.models import Category, Profile, Tag, Topic, TrustLevel
+from forum.models import Category, Flag, Post, Profile, Tag, Topic, TrustLevel
+from forum.moderation import services as moderation
 
 CATEGORIES = [
     # slug, colour, visibility, parent slug, (kk, ru, en), (descriptions kk, ru, en)
@@ -311,9 +312,6 @@ FLAGGED = {
 
 
 def _flagged_post(users) -> int:
-    from forum.models import Flag, Post
-    from forum.moderation import services as moderation
-
     topic = Topic.objects.filter(title=FLAGGED["topic"]).first()
     if topic is None:
         return 0

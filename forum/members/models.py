@@ -88,11 +88,6 @@ class Profile(models.Model):
             self.display_name or self.user.get_full_name() or self.user.get_username()
         )
 
-    @property
-    def initials(self) -> str:
-        parts = self.name.split()
-        return "".join(part[0] for part in parts[:2]).upper() or "?"
-
 
 def invitation_expiry():
     return timezone.now() + timedelta(days=Invitation.VALID_DAYS)

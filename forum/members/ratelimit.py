@@ -2,11 +2,11 @@
 
 Each action (starting a topic, replying, commenting, previewing, liking,
 flagging, uploading, inviting, signing up) has a rate per trust level
-(settings.FORUM_TRUST_LIMITS[level]["rates"]) counted per member, and some a
-rate per client address (settings.FORUM_IP_RATE_LIMITS) that catches many new
+(conf.FORUM_TRUST_LIMITS[level]["rates"]) counted per member, and some a
+rate per client address (conf.FORUM_IP_RATE_LIMITS) that catches many new
 accounts behind one address. Log-ins are counted here too, per address and,
 for wrong passwords, per account however it is named
-(settings.FORUM_ACCOUNT_RATE_LIMITS; forum/accounts.py): one limiter, so every
+(conf.FORUM_ACCOUNT_RATE_LIMITS; forum/accounts.py): one limiter, so every
 limit answers alike, 429 with Retry-After and a message in the reader's language.
 
 The counters live in Django's cache: `add` then `incr`, both atomic in Redis
@@ -24,7 +24,6 @@ import math
 import time
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -32,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from forum import permissions
+from forum.conf import conf
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -84,7 +84,7 @@ def client_ip(request) -> str:
     X-Forwarded-For is the one our own proxies saw; anything left of it was
     written by the client and is not trusted.
     """
-    proxies = getattr(settings, "FORUM_TRUSTED_PROXY", 0)
+    proxies = conf.FORUM_TRUSTED_PROXY
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and forwarded:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
@@ -98,7 +98,7 @@ def member_rate(user, action: str) -> Rate | None:
     if user.is_staff:
         return None
     level = permissions.trust_level(user)
-    rates = settings.FORUM_TRUST_LIMITS[level]["rates"]
+    rates = conf.FORUM_TRUST_LIMITS[level]["rates"]
     return Rate.parse(rates.get(action))
 
 
@@ -106,11 +106,11 @@ def ip_rate(user, action: str) -> Rate | None:
     """Per address, for visitors and new members only: offices share addresses."""
     if permissions.trust_level(user):  # 0 for visitors too
         return None
-    return Rate.parse(settings.FORUM_IP_RATE_LIMITS.get(action))
+    return Rate.parse(conf.FORUM_IP_RATE_LIMITS.get(action))
 
 
 def account_rate(action: str) -> Rate | None:
-    return Rate.parse(getattr(settings, "FORUM_ACCOUNT_RATE_LIMITS", {}).get(action))
+    return Rate.parse(conf.FORUM_ACCOUNT_RATE_LIMITS.get(action))
 
 
 def _count(key: str, rate: Rate, now: float) -> tuple[str, int, int]:

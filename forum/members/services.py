@@ -26,12 +26,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from forum import permissions
+from forum.core import links
 from forum.core.languages import LANGUAGE_CODES
 from forum.members import trust
 from forum.models import Invitation, Profile
 from forum.notifications.mail import send_once
 from outbox import services as outbox
-from outbox.registry import action
 
 
 def profile_create(*, user, display_name: str = "") -> Profile:
@@ -79,8 +79,7 @@ logger = logging.getLogger(__name__)
 
 def invitation_url(invitation: Invitation) -> str:
     """The absolute accept link, under the active language's prefix."""
-    origin = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    return origin + reverse("forum:invitation_accept", args=[invitation.token])
+    return links.absolute(reverse("forum:invitation_accept", args=[invitation.token]))
 
 
 @transaction.atomic
@@ -97,7 +96,6 @@ def invitation_create(*, actor, email: str) -> Invitation:
     return invitation
 
 
-@action("forum.send_invitation")
 def invitation_send(*, invitation_id: int, language: str) -> bool:
     """Send the invitation e-mail once. Returns False when the invitation is
     gone or its e-mail went out already."""

@@ -3,11 +3,11 @@
 0 new, 1 basic, 2 member, 3 regular. Staff and moderators count as regulars
 (forum.permissions.trust_level). A periodic task, `update_trust_levels`, works
 each member's level out from their activity against
-settings.FORUM_TRUST_REQUIREMENTS; staff may set and lock a level by hand
+conf.FORUM_TRUST_REQUIREMENTS; staff may set and lock a level by hand
 (`trust_level_set`, the "Members" page of the Wagtail admin).
 
 The level gates what a post or a comment may contain (`check_post`: links,
-images, @mentions, from settings.FORUM_TRUST_LIMITS), how often a member may
+images, @mentions, from conf.FORUM_TRUST_LIMITS), how often a member may
 act (forum/ratelimit.py), whether they may upload (permissions.can_upload) and
 whether their first posts wait for a moderator (`needs_approval`).
 """
@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from celery import shared_task
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -32,7 +30,8 @@ from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
 from forum import permissions
-from forum.core import audit
+from forum.conf import conf
+from forum.core import audit, links
 from forum.core.markdown import _md, existing_usernames, mentioned_usernames
 from forum.models import (
     AuditEntry,
@@ -65,11 +64,6 @@ class Content:
     links: int = 0
     images: int = 0
     mentions: set[str] = field(default_factory=set)
-
-
-def _site_hosts() -> set[str]:
-    hosts = {urlsplit(settings.WAGTAILADMIN_BASE_URL).hostname or ""}
-    return {host.lower() for host in hosts if host}
 
 
 # What browsers drop from a URL or read as a slash before they resolve it
@@ -114,7 +108,7 @@ def inspect(raw: str) -> Content:
     """
     usernames = existing_usernames(mentioned_usernames(raw)) if "@" in raw else {}
     content = Content()
-    hosts = _site_hosts()
+    hosts = links.own_hosts()
     for block in _md.parse(raw, {"usernames": usernames}):
         depth = 0
         for token in block.children or ():
@@ -134,7 +128,7 @@ def inspect(raw: str) -> Content:
 
 
 def limits_for(user) -> dict:
-    return settings.FORUM_TRUST_LIMITS[permissions.trust_level(user)]
+    return conf.FORUM_TRUST_LIMITS[permissions.trust_level(user)]
 
 
 def check_post(actor, raw: str) -> None:
@@ -213,7 +207,7 @@ def needs_approval(actor) -> bool:
         return False
     if permissions.trust_level(actor) > TrustLevel.NEW:
         return False
-    needed = settings.FORUM_HOLD_FIRST_POSTS
+    needed = conf.FORUM_HOLD_FIRST_POSTS
     if needed <= 0:
         return False
     approved = Post.objects.filter(
@@ -260,7 +254,7 @@ def trust_level_set(
 def start_invited_member(user) -> None:
     """An invited member starts at FORUM_INVITEE_TRUST_LEVEL (Discourse's
     default_invitee_trust_level): someone vouched for them."""
-    level = settings.FORUM_INVITEE_TRUST_LEVEL
+    level = conf.FORUM_INVITEE_TRUST_LEVEL
     profile, _created = Profile.objects.get_or_create(user=user)
     if profile.trust_level < level:
         profile.trust_level = level
@@ -292,7 +286,7 @@ class Activity:
 
 
 def _period_days() -> int:
-    return settings.FORUM_TRUST_REQUIREMENTS[TrustLevel.REGULAR].get("period_days", 100)
+    return conf.FORUM_TRUST_REQUIREMENTS[TrustLevel.REGULAR].get("period_days", 100)
 
 
 def _grouped(queryset, key: str, since_field: str, since, **extra) -> dict:
@@ -382,7 +376,7 @@ def member_activity() -> dict[int, Activity]:
 
 
 def meets(level: int, activity: Activity) -> bool:
-    requirements = settings.FORUM_TRUST_REQUIREMENTS[level]
+    requirements = conf.FORUM_TRUST_REQUIREMENTS[level]
     recent = "period_days" in requirements
     for name, needed in requirements.items():
         if name == "period_days":
@@ -476,10 +470,3 @@ def recalculate_trust_levels() -> TrustRun:
         AuditEntry.objects.bulk_create(entries)
     logger.info("trust levels: %d promoted, %d demoted", run.promoted, run.demoted)
     return run
-
-
-@shared_task(name="forum.trust.update_trust_levels")
-def update_trust_levels() -> dict:
-    """Celery beat runs this hourly (settings.CELERY_BEAT_SCHEDULE)."""
-    run = recalculate_trust_levels()
-    return {"promoted": run.promoted, "demoted": run.demoted}

@@ -9,22 +9,25 @@ A post or comment reaches the queue in two ways. It is *held* when a new
 member writes it (trust.needs_approval): it exists, keeps its number, but
 counts nowhere and only its author and moderators read it until approved. It
 is *flagged* when members report it; when enough trusted members agree
-(settings.FORUM_AUTO_HIDE_FLAGS flags from members at or above
-settings.FORUM_TRUSTED_FLAG_LEVEL) it is hidden at once, before a moderator
+(conf.FORUM_AUTO_HIDE_FLAGS flags from members at or above
+conf.FORUM_TRUSTED_FLAG_LEVEL) it is hidden at once, before a moderator
 looks, and stays hidden until one decides.
 """
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forum import permissions
+from forum.conf import conf
 from forum.core import audit
+from forum.discussions import counters
+from forum.discussions import services as discussions
 from forum.models import Flag, Post, ReviewItem, Suspension
+from forum.moderation.holds import pending_item
 from forum.notifications import services as notifications
 from outbox import services as outbox
 from search import services as search
@@ -37,32 +40,16 @@ Status = ReviewItem.Status
 
 
 def auto_hide_flags() -> int:
-    return getattr(settings, "FORUM_AUTO_HIDE_FLAGS", 2)
+    return conf.FORUM_AUTO_HIDE_FLAGS
 
 
 def trusted_flag_level() -> int:
-    return getattr(settings, "FORUM_TRUSTED_FLAG_LEVEL", 2)
+    return conf.FORUM_TRUSTED_FLAG_LEVEL
 
 
 def _require(allowed: bool):
     if not allowed:
         raise PermissionDenied
-
-
-def _pending_item(*, reason: str, post=None, comment=None) -> ReviewItem:
-    """The target's pending item, locked, or a new one (one per target at most)."""
-    target = {"post": post} if post is not None else {"comment": comment}
-    pending = ReviewItem.objects.select_for_update().filter(
-        status=Status.PENDING, **target
-    )
-    item = pending.first()
-    if item is not None:
-        return item
-    try:
-        with transaction.atomic():
-            return ReviewItem.objects.create(reason=reason, **target)
-    except IntegrityError:  # a concurrent flag opened it first
-        return pending.get()
 
 
 def _index_post(post: Post):
@@ -88,30 +75,6 @@ def _hide_comment(comment) -> bool:
     comment.is_public = False
     comment.save(update_fields=["is_public"])  # search/apps.py re-indexes it
     return True
-
-
-# Held content ---------------------------------------------------------------------
-
-
-def post_hold(*, post: Post, notify: bool = True) -> ReviewItem:
-    """Queue a held post (services.topic_create / post_create call this)."""
-    item = _pending_item(reason=ReviewItem.Reason.HELD, post=post)
-    if notify and post.author_id:
-        notifications.moderation_outcome(
-            user=post.author, outcome="held", actor=None, post=post
-        )
-    return item
-
-
-@transaction.atomic
-def comment_hold(*, comment) -> ReviewItem:
-    """Queue a comment that was saved unpublished because its author is new."""
-    item = _pending_item(reason=ReviewItem.Reason.HELD, comment=comment)
-    if comment.user_id:
-        notifications.moderation_outcome(
-            user=comment.user, outcome="held", actor=None, comment=comment
-        )
-    return item
 
 
 # Flags ----------------------------------------------------------------------------
@@ -150,7 +113,7 @@ def flag_create(*, actor, post=None, comment=None, reason: str, note: str = "") 
     already = _("You have already flagged this. The moderators will look at it.")
     if Flag.objects.filter(user=actor, **target).exists():
         raise ValidationError({"reason": already})
-    item = _pending_item(reason=ReviewItem.Reason.FLAGGED, **target)
+    item = pending_item(reason=ReviewItem.Reason.FLAGGED, **target)
     try:
         with transaction.atomic():
             flag = Flag.objects.create(
@@ -254,12 +217,10 @@ def review_approve(*, actor, item: ReviewItem, note: str = "") -> ReviewItem:
     visible again) and its flags are dismissed."""
     item = _lock_pending(actor, item)
     if item.post_id:
-        from forum.discussions import services  # services imports this module
-
         post = item.post
         was_held = post.awaiting_approval
         if was_held:
-            services.post_publish(post)
+            counters.publish_held(post)
         if post.is_hidden:
             post.hidden_at = None
             Post.objects.filter(pk=post.pk).update(hidden_at=None)
@@ -304,10 +265,8 @@ def review_delete(*, actor, item: ReviewItem, note: str = "") -> ReviewItem:
     comment marked removed."""
     item = _lock_pending(actor, item)
     if item.post_id:
-        from forum.discussions import services
-
         if not item.post.is_deleted:
-            services.post_delete(actor=actor, post=item.post)
+            discussions.post_delete(actor=actor, post=item.post)
     else:
         comment = item.comment
         if not comment.is_removed:
@@ -392,39 +351,3 @@ def active_suspension(user) -> Suspension | None:
     if not permissions.is_suspended(user):
         return None
     return Suspension.objects.active().filter(user=user).order_by("-ends_at").first()
-
-
-# Comments (django-comments-xtd posts them; these receivers hold a new member's) --
-
-
-def hold_new_members_comment(sender, comment, request=None, **kwargs):
-    """comment_will_be_posted: a new member's comment is saved unpublished.
-
-    `comment` is xtd's TmpXtdComment, which becomes the XtdComment row; xtd
-    e-mails followers only for public comments, so a held one tells nobody.
-    """
-    from forum.members import trust
-
-    user = comment.user
-    if user is not None and user.is_authenticated and trust.needs_approval(user):
-        comment.is_public = False
-        if request is not None:
-            request._forum_comment_held = True
-
-
-def queue_held_comment(sender, comment, request=None, **kwargs):
-    """confirmation_received, sent by xtd once the row exists: queue it."""
-    saved = getattr(comment, "xtd_comment", None)
-    held = request is not None and getattr(request, "_forum_comment_held", False)
-    if saved is None or saved.is_public or not held:
-        return
-    comment_hold(comment=saved)
-    from django.contrib import messages
-
-    messages.info(
-        request,
-        _(
-            "Thank you! As a new member, your first comments wait for a moderator "
-            "before others can see them. We will let you know."
-        ),
-    )

@@ -33,10 +33,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.sites.models import Site
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
@@ -53,7 +51,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from forum import permissions
+from forum.core import links
 from forum.core.languages import LANGUAGE_CODES
+from forum.members.display import display_name
 from forum.models import (
     CategoryWatch,
     DigestFrequency,
@@ -69,9 +69,8 @@ from forum.models import (
     TopicWatch,
 )
 from forum.notifications import services as notifications
-from forum.templatetags.forum_tags import display_name
+from forum.notifications import texts as notification_texts
 from outbox import services as outbox
-from outbox.registry import action
 
 logger = logging.getLogger(__name__)
 
@@ -103,18 +102,6 @@ TAG_LIKE = re.compile(r"</?[A-Za-z][^<>]*>")
 # Links and language ------------------------------------------------------------
 
 
-def base_url() -> str:
-    """The origin links in e-mails start with: FORUM_BASE_URL, else the Site."""
-    origin = getattr(settings, "FORUM_BASE_URL", "") or ""
-    if not origin:
-        origin = f"https://{Site.objects.get_current().domain}"
-    return origin.rstrip("/")
-
-
-def absolute(path: str) -> str:
-    return base_url() + path
-
-
 def profile_of(user) -> Profile | None:
     return getattr(user, "profile", None)
 
@@ -141,14 +128,6 @@ def plain_excerpt(cooked: str, chars: int = EXCERPT_CHARS) -> str:
     text = html.unescape(strip_tags(cooked or ""))
     text = TAG_LIKE.sub("", text)
     return Truncator(" ".join(text.split())).chars(chars)
-
-
-def page_url(page) -> str:
-    """A CMS page's absolute URL, under its own language's prefix."""
-    parts = page.get_url_parts()
-    if parts is None:
-        return base_url() + "/"
-    return absolute(parts[2])
 
 
 # Unsubscribe tokens -------------------------------------------------------------
@@ -184,12 +163,12 @@ def unsubscribe_target(token: str):
 def unsubscribe_url(user, what: str, language: str) -> str:
     with translation.override(language):
         path = reverse("forum:unsubscribe", args=[unsubscribe_token(user, what)])
-    return absolute(path)
+    return links.absolute(path)
 
 
 def preferences_url(language: str) -> str:
     with translation.override(language):
-        return absolute(reverse("forum:preferences"))
+        return links.absolute(reverse("forum:preferences"))
 
 
 # Preferences (writes) -----------------------------------------------------------
@@ -316,14 +295,6 @@ def _site_name() -> str:
 # Notification e-mails ------------------------------------------------------------
 
 
-@action("forum.send_notification_email")
-def send_notification_email(notification_id: int) -> str:
-    """The outbox job a new notification writes (forum/notifications.py), due
-    FORUM_NOTIFICATION_EMAIL_DELAY after it. A failed send raises, and the
-    outbox tries again later; the delivery key keeps it to one e-mail."""
-    return notification_email_deliver(notification_id)
-
-
 def notification_email_deliver(notification_id: int) -> str:
     """Send the e-mail for a notification if it is still worth one.
 
@@ -445,11 +416,11 @@ def _notification_context(notification: Notification, language: str) -> dict:
     so that the e-mail says what the site says.
     """
     user, post, comment = notification.user, notification.post, notification.comment
-    sentence = notifications.describe(notification)
-    title = notifications.subject(notification)
-    link = notifications.target_url(notification)
+    sentence = notification_texts.describe(notification)
+    title = notification_texts.subject(notification)
+    link = notification_texts.target_url(notification)
     if not link.startswith(("http://", "https://")):
-        link = absolute(link)
+        link = links.absolute(link)
     excerpt = ""
     if post is not None and not post.is_deleted:
         if permissions.can_read_post(user, post):
@@ -661,7 +632,7 @@ def digest_build(user, frequency: str, period_start: date) -> Digest:
     topics = [
         DigestItem(
             title=topic.title,
-            url=absolute(topic.get_absolute_url()),
+            url=links.absolute(topic.get_absolute_url()),
             meta=topic.category.name,
             replies=topic.reply_count,
         )
@@ -670,7 +641,7 @@ def digest_build(user, frequency: str, period_start: date) -> Digest:
     seminars = [
         DigestItem(
             title=page.title,
-            url=page_url(page),
+            url=links.page_url(page),
             meta=_seminar_dates(page),
             summary=Truncator(page.summary).chars(EXCERPT_CHARS),
             materials=_materials(page),
@@ -680,7 +651,7 @@ def digest_build(user, frequency: str, period_start: date) -> Digest:
     news = [
         DigestItem(
             title=page.title,
-            url=page_url(page),
+            url=links.page_url(page),
             summary=Truncator(page.summary).chars(EXCERPT_CHARS),
         )
         for page in _new_pages(NewsPage, "first_published_at", start, end, language)
@@ -722,9 +693,9 @@ def digest_due_period(frequency: str, now: datetime) -> date | None:
     return digest_period_start(frequency, run_day)
 
 
-@shared_task(name="forum.emails.send_digests", ignore_result=True)
 def send_digests(frequency: str, today: str | None = None) -> int:
-    """celery beat, every quarter of an hour: the digest jobs of the period
+    """celery beat (forum/notifications/tasks.py), every quarter of an hour:
+    the digest jobs of the period
     that is due, once per period; returns how many members it queued.
 
     `today` (ISO date) runs the period that ended at that day's midnight by
@@ -757,11 +728,6 @@ def send_digests(frequency: str, today: str | None = None) -> int:
             "forum.log_digest_counts", frequency, period, len(user_ids), delay=15 * 60
         )
     return len(user_ids)
-
-
-@action("forum.send_digest")
-def send_digest(user_id: int, frequency: str, period_start: str) -> str:
-    return digest_deliver(user_id, frequency, date.fromisoformat(period_start))
 
 
 def digest_deliver(user_id: int, frequency: str, period_start: date) -> str:
@@ -809,7 +775,7 @@ def _digest_message(user, frequency, digest: Digest, language: str):
             "frequency": frequency,
             "subject": subject % {"site": site_name},
             "digest": digest,
-            "forum_url": absolute(reverse("forum:latest")),
+            "forum_url": links.absolute(reverse("forum:latest")),
             "preferences_url": preferences_url(language),
             "unsubscribe_url": unsubscribe_url(user, DIGEST, language),
             "site_name": site_name,
@@ -817,7 +783,6 @@ def _digest_message(user, frequency, digest: Digest, language: str):
         return _message(user, "digest", context)
 
 
-@action("forum.log_digest_counts")
 def log_digest_counts(frequency: str, period_start: str, queued: int) -> None:
     """One line per run: how many digests went out and how many had nothing new."""
     sent = EmailDelivery.objects.filter(

@@ -26,24 +26,20 @@ CONTRACT (called from forum/services.py, forum/moderation.py, home/):
 import contextvars
 import logging
 import re
-from collections.abc import Iterable
 from contextlib import contextmanager, nullcontext
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django_comments_xtd.models import XtdComment
 
 from forum import permissions
+from forum.conf import conf
 from forum.core.markdown import existing_usernames
+from forum.members.display import display_name
 from forum.models import (
     Category,
     CategoryWatch,
@@ -54,8 +50,8 @@ from forum.models import (
     Topic,
     TopicWatch,
 )
+from forum.notifications import selectors
 from outbox import services as outbox
-from outbox.registry import action
 
 logger = logging.getLogger(__name__)
 
@@ -83,8 +79,6 @@ EMAIL_KINDS = frozenset(
         Kind.MODERATION,
     }
 )
-NOTIFICATIONS_PER_PAGE = 30
-UNREAD_CACHE_SECONDS = 60 * 60
 
 # The composer credits a quote on the first line of its blockquote:
 # "> @alma [wrote](/kk/forum/t/slug/12/3/):" (views.quote_markdown and
@@ -116,87 +110,6 @@ def emails_paused():
 
 
 # Levels -------------------------------------------------------------------------
-
-
-def _category_ids(topic: Topic) -> list[int]:
-    """The topic's category, then its parent: the order in which levels apply."""
-    parent_id = topic.category.parent_id
-    return [topic.category_id] + ([parent_id] if parent_id else [])
-
-
-def effective_levels(topic: Topic, user_ids: Iterable[int]) -> dict[int, int]:
-    """Each member's level for the topic, in two queries whatever their number."""
-    user_ids = set(user_ids)
-    if not user_ids:
-        return {}
-    levels = dict.fromkeys(user_ids, Level.NORMAL)
-    category_ids = _category_ids(topic)
-    by_user: dict[int, dict[int, int]] = {}
-    for user_id, category_id, level in CategoryWatch.objects.filter(
-        user_id__in=user_ids, category_id__in=category_ids
-    ).values_list("user_id", "category_id", "level"):
-        by_user.setdefault(user_id, {})[category_id] = level
-    for user_id, rows in by_user.items():
-        levels[user_id] = next(rows[pk] for pk in category_ids if pk in rows)
-    for user_id, level in TopicWatch.objects.filter(
-        topic=topic, user_id__in=user_ids
-    ).values_list("user_id", "level"):
-        levels[user_id] = level
-    return levels
-
-
-def topic_level(user, topic: Topic) -> dict:
-    """The member's level for the topic and whether the category sets it.
-
-    One query: the topic row carries the member's own level and the levels of
-    its category and parent as subqueries.
-    """
-    if not permissions.is_member(user):
-        return _resolved(None)
-    own, in_category, in_parent = (
-        Topic.objects.filter(pk=topic.pk)
-        .annotate(
-            own=_level_of(TopicWatch.objects.filter(topic=OuterRef("pk"), user=user)),
-            in_category=_level_of(
-                CategoryWatch.objects.filter(category=OuterRef("category"), user=user)
-            ),
-            in_parent=_level_of(
-                CategoryWatch.objects.filter(
-                    category=OuterRef("category__parent"), user=user
-                )
-            ),
-        )
-        .values_list("own", "in_category", "in_parent")
-        .first()
-    ) or (None, None, None)
-    return _resolved(own, in_category, in_parent)
-
-
-def category_level(user, category: Category) -> dict:
-    """The member's level for the category, or the one its parent passes down."""
-    if not permissions.is_member(user):
-        return _resolved(None)
-    rows = dict(
-        CategoryWatch.objects.filter(
-            user=user,
-            category_id__in=[pk for pk in (category.pk, category.parent_id) if pk],
-        ).values_list("category_id", "level")
-    )
-    return _resolved(rows.get(category.pk), rows.get(category.parent_id))
-
-
-def _level_of(queryset):
-    return Subquery(queryset.values("level")[:1])
-
-
-def _resolved(own, *inherited) -> dict:
-    """The member's own level, else the first level passed down, else Normal."""
-    if own is not None:
-        return {"level": own, "inherited": False}
-    for level in inherited:
-        if level is not None:
-            return {"level": level, "inherited": True}
-    return {"level": Level.NORMAL, "inherited": False}
 
 
 def _clean_level(level) -> int:
@@ -251,7 +164,7 @@ def track_after_posting(*, user, topic: Topic) -> None:
                 level=Level.TRACKING, updated_at=timezone.now()
             )
         return
-    inherited = effective_levels(topic, [user.pk])[user.pk]
+    inherited = selectors.effective_levels(topic, [user.pk])[user.pk]
     if inherited in (Level.WATCHING, Level.MUTED, Level.TRACKING):
         return
     # A concurrent reply by the same member may have created it first.
@@ -333,7 +246,6 @@ def quoted_user_ids(raw: str) -> set[int]:
     return ids
 
 
-@action("forum.notify_post")
 def notify_post(post_id: int, edit: bool = False, email: bool = True) -> int:
     """Notify everyone a post concerns; returns how many notifications it made.
 
@@ -398,7 +310,8 @@ def _post_recipients(post: Post, kinds) -> dict[int, str]:
             )
         ) | set(
             CategoryWatch.objects.filter(
-                category_id__in=_category_ids(topic), level=Level.WATCHING
+                category_id__in=selectors.watched_categories(topic),
+                level=Level.WATCHING,
             ).values_list("user_id", flat=True)
         )
         watch_kind = Kind.NEW_TOPIC if post.is_first else Kind.POSTED
@@ -408,7 +321,7 @@ def _post_recipients(post: Post, kinds) -> dict[int, str]:
     everyone = set().union(*candidates.values()) - {post.author_id, None}
     if not everyone:
         return {}
-    levels = effective_levels(topic, everyone)
+    levels = selectors.effective_levels(topic, everyone)
     User = get_user_model()
     readers = {
         user.pk
@@ -451,7 +364,7 @@ def _announce(created: list[Notification]) -> None:
         outbox.enqueue_many(
             "forum.send_notification_email",
             [[n.pk] for n in created if n.kind in EMAIL_KINDS],
-            delay=settings.FORUM_NOTIFICATION_EMAIL_DELAY,
+            delay=conf.FORUM_NOTIFICATION_EMAIL_DELAY,
         )
     forget_unread_count(*{n.user_id for n in created})
 
@@ -464,14 +377,13 @@ def _should_hear(user, topic: Topic | None) -> bool:
         return True
     if not permissions.can_see_topic(user, topic):
         return False
-    return effective_levels(topic, [user.pk])[user.pk] != Level.MUTED
+    return selectors.effective_levels(topic, [user.pk])[user.pk] != Level.MUTED
 
 
 # Likes, solutions, moderation ---------------------------------------------------
 
 
 def _person(user) -> dict:
-    from forum.templatetags.forum_tags import display_name
 
     return {"id": user.pk, "username": user.get_username(), "name": display_name(user)}
 
@@ -584,8 +496,6 @@ def comment_posted(comment) -> None:
         return
     if not comment.parent_id or comment.parent_id == comment.pk:
         return
-    from django_comments_xtd.models import XtdComment
-
     parent = (
         XtdComment.norel_objects.select_related("user")
         .filter(pk=comment.parent_id)
@@ -623,26 +533,10 @@ def comment_confirmed(sender, comment, request=None, **kwargs):
 # Reading ------------------------------------------------------------------------
 
 
-def _unread_key(user_id: int) -> str:
-    return f"forum:notifications:unread:{user_id}"
-
-
-def unread_count(user) -> int:
-    """The bell's number, from the cache; a query only when it is not there."""
-    if not permissions.is_member(user):
-        return 0
-    key = _unread_key(user.pk)
-    count = cache.get(key)
-    if count is None:
-        count = Notification.objects.filter(user=user, read_at__isnull=True).count()
-        cache.set(key, count, UNREAD_CACHE_SECONDS)
-    return count
-
-
 def forget_unread_count(*user_ids: int) -> None:
     """Drop the cached counts now and again at commit, so that no request caches
     a count read between the change and its commit."""
-    keys = [_unread_key(pk) for pk in user_ids]
+    keys = [selectors.unread_key(pk) for pk in user_ids]
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
 
@@ -674,7 +568,7 @@ def topic_read(*, user, topic: Topic, post_number: int) -> None:
 
     One UPDATE, and none at all while the bell (cached) says nothing is unread.
     """
-    if not permissions.is_member(user) or not unread_count(user):
+    if not permissions.is_member(user) or not selectors.unread_count(user):
         return
     marked = Notification.objects.filter(
         user=user,
@@ -684,163 +578,3 @@ def topic_read(*, user, topic: Topic, post_number: int) -> None:
     ).update(read_at=timezone.now())
     if marked:
         forget_unread_count(user.pk)
-
-
-def notifications_page(*, user, unread_only: bool = False, page_number=1) -> Page:
-    """A page of the member's notifications, newest first, in fixed queries:
-    the count, the rows with their actor, topic, post and comment, and one
-    query per kind of page that comments are on."""
-    notifications = (
-        Notification.objects.filter(user=user)
-        .select_related("actor__profile", "topic", "post", "comment")
-        # A line per notification: the post's number, not its text.
-        .defer("post__raw", "post__cooked")
-    )
-    if unread_only:
-        notifications = notifications.filter(read_at__isnull=True)
-    notifications = notifications.prefetch_related("comment__content_object")
-    page = Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(page_number)
-    page.object_list = list(page.object_list)
-    return page
-
-
-# Showing ------------------------------------------------------------------------
-
-TEXTS = {
-    Kind.REPLY: gettext_lazy("%(actor)s replied to your post"),
-    Kind.QUOTE: gettext_lazy("%(actor)s quoted your post"),
-    Kind.MENTION: gettext_lazy("%(actor)s mentioned you"),
-    Kind.POSTED: gettext_lazy("%(actor)s posted in a topic you are watching"),
-    Kind.NEW_TOPIC: gettext_lazy(
-        "%(actor)s started a topic in a category you are watching"
-    ),
-    Kind.SOLUTION: gettext_lazy("%(actor)s accepted your reply as the answer"),
-    Kind.COMMENT_REPLY: gettext_lazy("%(actor)s replied to your comment"),
-}
-
-MODERATION_TEXTS = {
-    ("approved", "post"): gettext_lazy("A moderator approved your post."),
-    ("approved", "comment"): gettext_lazy("A moderator approved your comment."),
-    ("hidden", "post"): gettext_lazy("A moderator hid your post."),
-    ("hidden", "comment"): gettext_lazy("A moderator hid your comment."),
-    ("deleted", "post"): gettext_lazy("A moderator deleted your post."),
-    ("deleted", "comment"): gettext_lazy("A moderator deleted your comment."),
-    ("held", "post"): gettext_lazy("Your post is waiting for a moderator’s approval."),
-    ("held", "comment"): gettext_lazy(
-        "Your comment is waiting for a moderator’s approval."
-    ),
-}
-
-
-def _actor_name(notification: Notification) -> str:
-    from forum.templatetags.forum_tags import display_name
-
-    if notification.actor is None:
-        return _("A former member")
-    return display_name(notification.actor)
-
-
-def _likes_text(notification: Notification, comment: bool) -> str:
-    likers = notification.data.get("likers") or []
-    count = notification.data.get("count") or len(likers) or 1
-    first = likers[0]["name"] if likers else _actor_name(notification)
-    if count == 1:
-        text = (
-            _("%(first)s liked your comment")
-            if comment
-            else _("%(first)s liked your post")
-        )
-        return text % {"first": first}
-    if count == 2 and len(likers) > 1:
-        text = (
-            _("%(first)s and %(second)s liked your comment")
-            if comment
-            else _("%(first)s and %(second)s liked your post")
-        )
-        return text % {"first": first, "second": likers[1]["name"]}
-    others = count - 1
-    if comment:
-        text = ngettext(
-            "%(first)s and %(others)d other liked your comment",
-            "%(first)s and %(others)d others liked your comment",
-            others,
-        )
-    else:
-        text = ngettext(
-            "%(first)s and %(others)d other liked your post",
-            "%(first)s and %(others)d others liked your post",
-            others,
-        )
-    return text % {"first": first, "others": others}
-
-
-def describe(notification: Notification) -> str:
-    """The notification's sentence in the active language (e-mails use it too)."""
-    kind = notification.kind
-    if kind == Kind.LIKE:
-        return _likes_text(notification, comment=False)
-    if kind == Kind.COMMENT_LIKE:
-        return _likes_text(notification, comment=True)
-    if kind == Kind.MODERATION:
-        outcome = notification.data.get("outcome", "")
-        if outcome == "suspended":
-            return _("A moderator suspended your account.")
-        target = "comment" if notification.comment_id else "post"
-        text = MODERATION_TEXTS.get((outcome, target))
-        return str(text) if text else _("A moderator reviewed your post.")
-    text = TEXTS.get(kind)
-    if text is None:
-        return _("%(actor)s notified you") % {"actor": _actor_name(notification)}
-    return str(text) % {"actor": _actor_name(notification)}
-
-
-def subject(notification: Notification) -> str:
-    """What it is about: the topic's title or the commented page's title."""
-    if notification.topic_id:
-        return notification.topic.title
-    if notification.comment_id and notification.comment is not None:
-        page = notification.comment.content_object
-        return getattr(page, "title", "") if page is not None else ""
-    return ""
-
-
-def target_url(notification: Notification) -> str:
-    """Where opening the notification takes the member."""
-    own_page = reverse("forum:notifications")
-    if notification.kind == Kind.MODERATION:
-        outcome = notification.data.get("outcome")
-        if outcome == "suspended":
-            return reverse("forum:profile", args=[notification.user.get_username()])
-        # Readers no longer see a deleted post, nor any comment but an approved
-        # one: the reason stays on the notifications page.
-        if outcome == "deleted" or (notification.comment_id and outcome != "approved"):
-            return own_page
-    post = notification.post
-    if post is not None:
-        topic = notification.topic or post.topic
-        return topic.get_post_url(post.number) + f"#post-{post.number}"
-    comment = notification.comment
-    if comment is not None:
-        page = comment.content_object
-        url = page.get_url() if page is not None else None
-        return f"{url}#c{comment.pk}" if url else own_page
-    return own_page
-
-
-class Bell:
-    """The header's unread count, worked out only if a template shows it."""
-
-    def __init__(self, user):
-        self.user = user
-
-    @cached_property
-    def unread(self) -> int:
-        return unread_count(self.user)
-
-
-def bell(request) -> dict:
-    """Context processor: `notification_bell.unread` for signed-in members."""
-    user = getattr(request, "user", None)
-    if not permissions.is_member(user):
-        return {}
-    return {"notification_bell": Bell(user)}

@@ -30,7 +30,9 @@ from forum.discussions import selectors
 from forum.discussions.views import is_htmx
 from forum.models import DigestFrequency, Notification
 from forum.notifications import mail as emails
+from forum.notifications import selectors as notification_selectors
 from forum.notifications import services as notifications
+from forum.notifications import texts as notification_texts
 
 FILTERS = ("all", "unread")
 
@@ -65,7 +67,7 @@ def notification_list(request):
     current = request.GET.get("filter", "all")
     if current not in FILTERS:
         current = "all"
-    page = notifications.notifications_page(
+    page = notification_selectors.notifications_page(
         user=request.user,
         unread_only=current == "unread",
         page_number=request.GET.get("page"),
@@ -88,7 +90,7 @@ def notification_open(request, notification_id: int):
     """Mark the notification read and go to what it is about."""
     notification = _own_notification(request, notification_id)
     notifications.notification_mark_read(actor=request.user, notification=notification)
-    return redirect(notifications.target_url(notification))
+    return redirect(notification_texts.target_url(notification))
 
 
 @login_required

@@ -1,57 +1,19 @@
 from django import template
 from django.utils.html import format_html
 
+from forum.members import display
+
 register = template.Library()
-
-# Initials avatars take their size and colour from classes in static/css/site.css
-# (.avatar-<size>, .avatar-colour-<n>), not from a style attribute, which the
-# Content-Security-Policy refuses (config/settings/base.py). A size without a
-# class of its own takes the nearest one.
-AVATAR_SIZES = (28, 32, 40, 48, 64, 96, 128)
-AVATAR_COLOUR_COUNT = 6
-
-
-def profile_of(user):
-    """The member's profile, or None for a member who has not filled one in."""
-    return getattr(user, "profile", None) if user is not None else None
 
 
 @register.filter
 def display_name(user) -> str:
-    if user is None:
-        return ""
-    profile = profile_of(user)
-    return profile.name if profile else (user.get_full_name() or user.get_username())
+    return display.display_name(user)
 
 
 @register.simple_tag
 def avatar(user, size=32):
-    """The member's picture, or their initials on a colour of their own."""
-    size = int(size)
-    nearest = min(AVATAR_SIZES, key=lambda known: abs(known - size))
-    size_class = f"avatar-{nearest}"
-    if user is None:
-        return format_html(
-            '<span class="avatar avatar-initials {}" aria-hidden="true">?</span>',
-            size_class,
-        )
-    profile = profile_of(user)
-    name = display_name(user)
-    if profile is not None and profile.avatar:
-        return format_html(
-            '<img class="avatar" src="{}" width="{}" height="{}" alt="">',
-            profile.avatar.url,
-            size,
-            size,
-        )
-    initials = "".join(part[0] for part in name.split()[:2]).upper() or "?"
-    return format_html(
-        '<span class="avatar avatar-initials {} avatar-colour-{}" '
-        'aria-hidden="true">{}</span>',
-        size_class,
-        user.pk % AVATAR_COLOUR_COUNT,
-        initials,
-    )
+    return display.avatar(user, size)
 
 
 @register.simple_tag

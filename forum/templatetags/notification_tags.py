@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from forum.models import NotificationLevel
-from forum.notifications import services as notifications
+from forum.notifications import selectors as notification_selectors
+from forum.notifications import texts as notification_texts
 
 register = template.Library()
 
@@ -44,7 +45,7 @@ def watch_state(user, topic=None, category=None) -> dict:
     the member's level, whether it is inherited, and the four choices."""
     # A variable missing from the include's context arrives as "".
     if topic:
-        level = notifications.topic_level(user, topic)
+        level = notification_selectors.topic_level(user, topic)
         texts = TOPIC_HELP
         extra = {
             "prefix": "watch-topic",
@@ -53,7 +54,7 @@ def watch_state(user, topic=None, category=None) -> dict:
             "inherited_note": _("(Set by your level for the category.)"),
         }
     else:
-        level = notifications.category_level(user, category)
+        level = notification_selectors.category_level(user, category)
         texts = CATEGORY_HELP
         extra = {
             "prefix": "watch-category",
@@ -74,9 +75,9 @@ def watch_state(user, topic=None, category=None) -> dict:
 
 @register.filter
 def notification_text(notification) -> str:
-    return notifications.describe(notification)
+    return notification_texts.describe(notification)
 
 
 @register.filter
 def notification_subject(notification) -> str:
-    return notifications.subject(notification)
+    return notification_texts.subject(notification)

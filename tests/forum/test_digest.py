@@ -11,6 +11,7 @@ from django.core import mail
 from django.utils import timezone, translation
 from wagtail.models import Page
 
+from forum.core import links
 from forum.discussions import services
 from forum.models import (
     CategoryWatch,
@@ -158,7 +159,7 @@ def test_the_digest_lists_topics_seminars_and_news_in_the_readers_language(
             "site": translation.gettext("Strategic Digital Communication Forum")
         }
         heading = translation.gettext("Popular topics")
-    seminar_path = urlsplit(emails.page_url(seminar)).path
+    seminar_path = urlsplit(links.page_url(seminar)).path
     assert seminar_path.startswith(f"/{language}/")
     assert message.subject == subject
     assert f'<html lang="{language}">' in html
@@ -192,7 +193,7 @@ def test_a_seminar_not_translated_into_the_readers_language_shows_the_original(
     [message] = mail.outbox
     original = SeminarPage.objects.get(locale__language_code="kk")
     assert original.title in message.body
-    path = urlsplit(emails.page_url(original)).path
+    path = urlsplit(links.page_url(original)).path
     assert path.startswith("/kk/") and path in message.body
 
 

@@ -26,7 +26,8 @@ from forum.models import (
 )
 from forum.notifications import mail as emails
 from forum.notifications import services as notifications
-from forum.notifications.mail import send_notification_email
+from forum.notifications import texts as notification_texts
+from forum.notifications.tasks import send_notification_email
 from home.models import NewsPage
 from outbox import services as outbox
 from outbox import tasks
@@ -138,7 +139,7 @@ def test_the_e_mail_is_written_in_the_members_language(mention, language):
     [message] = mail.outbox
     html = html_of(message)
     with translation.override(language):
-        sentence = notifications.describe(mention)
+        sentence = notification_texts.describe(mention)
         reason = str(emails.REASONS[Kind.MENTION])
         button = translation.gettext("Read it on the forum")
     assert message.subject == f"Budget briefing templates – {sentence}"
@@ -196,7 +197,7 @@ def test_a_moderators_reason_is_in_the_e_mail(
         )
     [message] = mail.outbox
     with translation.override("kk"):  # alma's e-mails are in Kazakh
-        assert notifications.describe(notification) in message.body
+        assert notification_texts.describe(notification) in message.body
     assert "Advertising is not allowed" in message.body
     assert "Advertising is not allowed" in html_of(message)
 

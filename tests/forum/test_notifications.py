@@ -18,7 +18,10 @@ from django_comments_xtd.models import XtdComment
 from forum.discussions import services
 from forum.discussions.views import quote_markdown
 from forum.models import Notification, NotificationLevel, Post
+from forum.notifications import context_processors as notification_context
+from forum.notifications import selectors as notification_selectors
 from forum.notifications import services as notifications
+from forum.notifications import texts as notification_texts
 from tests.home.test_comments import NEWS_URL, form_fields
 
 Kind = Notification.Kind
@@ -375,7 +378,7 @@ def test_likes_on_a_post_group_into_one_notification_newest_first(
         "erlan",
         "dana",
     ]
-    assert notifications.describe(notification) == (
+    assert notification_texts.describe(notification) == (
         "gulnar and 2 others liked your post"
     )
 
@@ -383,11 +386,13 @@ def test_likes_on_a_post_group_into_one_notification_newest_first(
 def test_like_texts_for_one_and_two_people(member, member2, member3, liked_post):
     services.like_toggle(actor=member2, post=liked_post)
     notification = Notification.objects.get(user=member)
-    assert notifications.describe(notification) == "bolat liked your post"
+    assert notification_texts.describe(notification) == "bolat liked your post"
 
     services.like_toggle(actor=member3, post=liked_post)
     notification.refresh_from_db()
-    assert notifications.describe(notification) == "saule and bolat liked your post"
+    assert (
+        notification_texts.describe(notification) == "saule and bolat liked your post"
+    )
 
 
 def test_unliking_removes_the_member_from_the_group_and_an_empty_group_goes(
@@ -400,7 +405,7 @@ def test_unliking_removes_the_member_from_the_group_and_an_empty_group_goes(
     notification = Notification.objects.get(user=member)
     assert notification.data["count"] == 1
     assert notification.actor == member2
-    assert notifications.describe(notification) == "bolat liked your post"
+    assert notification_texts.describe(notification) == "bolat liked your post"
 
     services.like_toggle(actor=member2, post=liked_post)
     assert not Notification.objects.filter(user=member).exists()
@@ -444,7 +449,7 @@ def test_accepting_a_solution_notifies_the_replys_author(member, member2, make_t
         member,
         answer,
     )
-    assert notifications.describe(notification) == (
+    assert notification_texts.describe(notification) == (
         "alma accepted your reply as the answer"
     )
 
@@ -483,7 +488,7 @@ def test_moderation_outcomes_are_told_in_their_own_words(
 
     assert notification.kind == Kind.MODERATION
     assert notification.data == {"outcome": outcome, "reason": "Off topic"}
-    assert notifications.describe(notification) == text
+    assert notification_texts.describe(notification) == text
 
 
 def test_moderation_outcomes_render_in_the_readers_language(
@@ -497,9 +502,9 @@ def test_moderation_outcomes_render_in_the_readers_language(
     )
 
     with translation.override("en"):
-        english = notifications.describe(notification)
+        english = notification_texts.describe(notification)
     with translation.override("ru"):
-        russian = notifications.describe(notification)
+        russian = notification_texts.describe(notification)
 
     assert english == "A moderator approved your post."
     assert russian  # a sentence in any case; its translation is the lead's
@@ -554,7 +559,7 @@ def test_a_reply_to_a_comment_notifies_its_author(comment_as, member, member2):
         member2,
     )
     assert kinds_of(member2) == []
-    assert notifications.target_url(notification).endswith(f"#c{reply.pk}")
+    assert notification_texts.target_url(notification).endswith(f"#c{reply.pk}")
 
 
 def test_a_comment_held_for_moderation_notifies_nobody_until_approved(
@@ -593,13 +598,13 @@ def test_comment_likes_group_like_post_likes(member, member2, member3, news_page
     comment_like_toggle(actor=member3, comment=comment)
     notification = Notification.objects.get(user=member)
     assert notification.kind == Kind.COMMENT_LIKE
-    assert notifications.describe(notification) == (
+    assert notification_texts.describe(notification) == (
         "saule and bolat liked your comment"
     )
 
     comment_like_toggle(actor=member3, comment=comment)
     notification.refresh_from_db()
-    assert notifications.describe(notification) == "bolat liked your comment"
+    assert notification_texts.describe(notification) == "bolat liked your comment"
 
 
 # Reading -------------------------------------------------------------------------
@@ -624,10 +629,10 @@ def test_marking_one_read_and_all_read(member, three_unread):
     one = three_unread[0]
 
     notifications.notification_mark_read(actor=member, notification=one)
-    assert notifications.unread_count(member) == 2
+    assert notification_selectors.unread_count(member) == 2
 
     assert notifications.notifications_mark_all_read(actor=member) == 2
-    assert notifications.unread_count(member) == 0
+    assert notification_selectors.unread_count(member) == 0
     assert not Notification.objects.filter(user=member, read_at__isnull=True).exists()
 
 
@@ -650,7 +655,7 @@ def test_reading_the_topic_past_a_post_reads_its_notifications(
 
     notification.refresh_from_db()
     assert notification.is_read
-    assert notifications.unread_count(member) == 2
+    assert notification_selectors.unread_count(member) == 2
 
 
 def test_the_unread_count_is_cached_and_forgotten_when_it_changes(
@@ -661,9 +666,9 @@ def test_the_unread_count_is_cached_and_forgotten_when_it_changes(
     three_unread,
     django_assert_num_queries,
 ):
-    assert notifications.unread_count(member) == 3
+    assert notification_selectors.unread_count(member) == 3
     with django_assert_num_queries(0):
-        assert notifications.unread_count(member) == 3
+        assert notification_selectors.unread_count(member) == 3
 
     topic = make_topic(author=member)
     committed(
@@ -673,12 +678,12 @@ def test_the_unread_count_is_cached_and_forgotten_when_it_changes(
         raw="More.",
         reply_to=first_post(topic),
     )
-    assert notifications.unread_count(member) == 4
+    assert notification_selectors.unread_count(member) == 4
 
     notifications.notification_mark_read(actor=member, notification=three_unread[0])
-    assert notifications.unread_count(member) == 3
+    assert notification_selectors.unread_count(member) == 3
     notifications.notifications_mark_all_read(actor=member)
-    assert notifications.unread_count(member) == 0
+    assert notification_selectors.unread_count(member) == 0
 
 
 def test_the_bell_shows_the_unread_count_with_accessible_text(
@@ -695,7 +700,7 @@ def test_the_bell_shows_the_unread_count_with_accessible_text(
     notifications.notifications_mark_all_read(actor=member)
     html = client.get(reverse("forum:latest")).content.decode()
     assert "unread notification" not in html
-    assert cache.get(notifications._unread_key(member.pk)) == 0
+    assert cache.get(notification_selectors.unread_key(member.pk)) == 0
 
 
 def test_visitors_see_no_bell(client, db):
@@ -710,9 +715,9 @@ def test_the_context_processor_costs_nothing_until_the_count_is_shown(
     request = RequestFactory().get("/")
     request.user = member
     with django_assert_num_queries(0):
-        context = notifications.bell(request)
+        context = notification_context.bell(request)
     request.user = AnonymousUser()
-    assert notifications.bell(request) == {}
+    assert notification_context.bell(request) == {}
     assert context["notification_bell"].unread == 0
 
 
@@ -840,7 +845,7 @@ def test_mark_all_as_read_needs_a_post(client, member, three_unread):
     response = client.post(url, {"next": "https://evil.example/"})
 
     assert response.url == reverse("forum:notifications")
-    assert notifications.unread_count(member) == 0
+    assert notification_selectors.unread_count(member) == 0
 
 
 @pytest.mark.parametrize("size", [10, 50])
@@ -893,5 +898,5 @@ def test_the_notifications_page_issues_a_fixed_number_of_queries(
 
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == min(
-        size, notifications.NOTIFICATIONS_PER_PAGE
+        size, notification_selectors.NOTIFICATIONS_PER_PAGE
     )

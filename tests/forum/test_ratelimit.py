@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
+from forum.conf import conf
 from forum.members import ratelimit
 from forum.models import Post, Topic, TrustLevel
 from tests.home.test_comments import NEWS_URL, form_fields
@@ -19,7 +20,7 @@ NEW_PASSWORD = "Steppe-Wind-2026!"
 
 
 def set_rate(settings, level: int, action: str, rate: str | None):
-    limits = copy.deepcopy(settings.FORUM_TRUST_LIMITS)
+    limits = copy.deepcopy(conf.FORUM_TRUST_LIMITS)
     limits[level]["rates"][action] = rate
     settings.FORUM_TRUST_LIMITS = limits
 
@@ -338,7 +339,7 @@ class TestPreview:
         assert "<strong>bold</strong>" not in html
 
     def test_every_trust_level_has_a_preview_rate(self, settings):
-        for limits in settings.FORUM_TRUST_LIMITS.values():
+        for limits in conf.FORUM_TRUST_LIMITS.values():
             assert ratelimit.Rate.parse(limits["rates"]["preview"]) is not None
 
 

@@ -21,7 +21,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
+from forum.conf import conf
 from forum.discussions import services
+from forum.members import tasks as member_tasks
 from forum.members import trust
 from forum.members.middleware import record_visit
 from forum.members.services import invitation_accept
@@ -78,7 +80,7 @@ def give_activity(user, topics, *, days=0, read_each=6, likes_given=0, **extra):
 def set_rate(settings, level: int, action: str, rate: str | None):
     """Change one rate for this test only (the settings fixture restores the
     dict, but not changes made inside it)."""
-    limits = copy.deepcopy(settings.FORUM_TRUST_LIMITS)
+    limits = copy.deepcopy(conf.FORUM_TRUST_LIMITS)
     limits[level]["rates"][action] = rate
     settings.FORUM_TRUST_LIMITS = limits
 
@@ -118,7 +120,7 @@ class TestContentGates:
         assert client.post(url, {"raw": "A first plain reply."}).status_code == 302
         assert client.post(url, {"raw": "A second plain reply."}).status_code == 429
 
-        result = trust.update_trust_levels()
+        result = member_tasks.update_trust_levels()
 
         assert result == {"promoted": 1, "demoted": 0}
         assert level_of(newcomer) == TrustLevel.BASIC
@@ -331,7 +333,7 @@ class TestUpdateTrustLevels:
             )
             services.like_toggle(actor=member2, post=reply)
 
-        trust.update_trust_levels()
+        member_tasks.update_trust_levels()
 
         assert level_of(basic) == TrustLevel.BASIC
         assert level_of(idle) == TrustLevel.NEW
@@ -343,7 +345,7 @@ class TestUpdateTrustLevels:
         user = django_user_model.objects.create_user("no_profile", "np@example.kz")
         give_activity(user, [make_topic() for _ in range(5)], days=2)
 
-        trust.update_trust_levels()
+        member_tasks.update_trust_levels()
 
         assert level_of(user) == TrustLevel.BASIC
 
@@ -357,7 +359,7 @@ class TestUpdateTrustLevels:
         kept_regular = make_user("kept_regular", trust_level=TrustLevel.NEW)
         trust.trust_level_set(actor=staff, user=kept_regular, level=3, lock=True)
 
-        trust.update_trust_levels()
+        member_tasks.update_trust_levels()
 
         assert level_of(kept_new) == TrustLevel.NEW
         assert level_of(kept_regular) == TrustLevel.REGULAR
@@ -370,7 +372,7 @@ class TestUpdateTrustLevels:
         keeps_one = make_user("quiet_basic", trust_level=TrustLevel.BASIC)
 
         with caplog.at_level(logging.INFO, logger="forum.members.trust"):
-            result = trust.update_trust_levels()
+            result = member_tasks.update_trust_levels()
 
         assert result == {"promoted": 0, "demoted": 1}
         assert level_of(lapsed) == TrustLevel.MEMBER
@@ -390,7 +392,7 @@ class TestUpdateTrustLevels:
         regular = make_user("busy_regular", trust_level=TrustLevel.REGULAR)
         give_activity(regular, [], days=2)
 
-        assert trust.update_trust_levels()["demoted"] == 0
+        assert member_tasks.update_trust_levels()["demoted"] == 0
         assert level_of(regular) == TrustLevel.REGULAR
 
     def test_upheld_flags_over_the_limit_block_promotion_to_regular(
@@ -415,7 +417,7 @@ class TestUpdateTrustLevels:
             )
             Flag.objects.create(post=post, user=flagger, reason="spam", review=review)
 
-        trust.update_trust_levels()
+        member_tasks.update_trust_levels()
 
         assert level_of(flagged) == TrustLevel.MEMBER
         assert level_of(clean) == TrustLevel.REGULAR
@@ -430,7 +432,7 @@ class TestUpdateTrustLevels:
                 user = make_user(f"crowd_{n}_{i}", trust_level=TrustLevel.NEW)
                 give_activity(user, topics, days=2)
             with CaptureQueriesContext(connection) as queries:
-                result = trust.update_trust_levels()
+                result = member_tasks.update_trust_levels()
             assert result["promoted"] == n
             return len(queries)
 
@@ -438,7 +440,7 @@ class TestUpdateTrustLevels:
 
     def test_the_task_is_scheduled(self, settings):
         schedule = settings.CELERY_BEAT_SCHEDULE["update-trust-levels"]
-        assert schedule["task"] == trust.update_trust_levels.name
+        assert schedule["task"] == member_tasks.update_trust_levels.name
 
 
 # Setting a level by hand --------------------------------------------------------

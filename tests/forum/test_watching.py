@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from forum.discussions import services
 from forum.models import CategoryWatch, NotificationLevel, TopicWatch
+from forum.notifications import selectors as notification_selectors
 from forum.notifications import services as notifications
 
 Level = NotificationLevel
@@ -68,7 +69,7 @@ def test_replying_keeps_a_watching_or_muted_category_level(
     services.post_create(actor=member2, topic=topic, raw="A reply.")
 
     assert watch_of(member2, topic) is None
-    assert notifications.topic_level(member2, topic) == {
+    assert notification_selectors.topic_level(member2, topic) == {
         "level": level,
         "inherited": True,
     }
@@ -90,7 +91,7 @@ def test_the_effective_level_is_the_topics_then_the_categorys_then_the_parents(
     notifications.topic_watch_set(actor=member3, topic=topic, level=2)
     notifications.category_watch_set(actor=dana, category=child, level=0)
 
-    levels = notifications.effective_levels(
+    levels = notification_selectors.effective_levels(
         topic, [member.pk, member2.pk, member3.pk, dana.pk]
     )
 
@@ -261,6 +262,6 @@ def test_the_level_control_costs_one_query_whatever_the_levels(
         notifications.category_watch_set(actor=someone, category=category, level=0)
 
     with django_assert_num_queries(1):
-        notifications.topic_level(member2, topic)
+        notification_selectors.topic_level(member2, topic)
     with django_assert_num_queries(1):
-        notifications.category_level(member2, category)
+        notification_selectors.category_level(member2, category)

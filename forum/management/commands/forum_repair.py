@@ -42,7 +42,7 @@ from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.db.models.lookups import Exact
 
-from forum.discussions.services import PARTICIPANTS_SHOWN
+from forum.discussions.counters import PARTICIPANTS_SHOWN
 from forum.models import Category, Post, PostLike, Tag, Topic, TopicView
 
 PARTICIPANT_BATCH = 1_000

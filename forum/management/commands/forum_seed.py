@@ -28,7 +28,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from forum.discussions.services import PARTICIPANTS_SHOWN, topic_slug
+from forum.discussions.counters import PARTICIPANTS_SHOWN
+from forum.discussions.services import topic_slug
 from forum.management.commands.forum_repair import Progress, repair_counters
 from forum.models import (
     Category,

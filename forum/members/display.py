@@ -1,0 +1,60 @@
+"""How a member is shown: their name, their initials, their picture.
+
+One place for the bell, e-mails, profiles and every list: the template tags
+(forum/templatetags/forum_tags.py) only wrap these.
+"""
+
+from django.utils.html import format_html
+
+# Initials avatars take their size and colour from classes in static/css/site.css
+# (.avatar-<size>, .avatar-colour-<n>), not from a style attribute, which the
+# Content-Security-Policy refuses (config/settings/base.py). A size without a
+# class of its own takes the nearest one.
+AVATAR_SIZES = (28, 32, 40, 48, 64, 96, 128)
+AVATAR_COLOUR_COUNT = 6
+
+
+def profile_of(user):
+    """The member's profile, or None for a member who has not filled one in."""
+    return getattr(user, "profile", None) if user is not None else None
+
+
+def display_name(user) -> str:
+    """The name the member chose, else their full name, else their username."""
+    if user is None:
+        return ""
+    profile = profile_of(user)
+    if profile is not None and profile.display_name:
+        return profile.display_name
+    return user.get_full_name() or user.get_username()
+
+
+def initials(name: str) -> str:
+    return "".join(part[0] for part in name.split()[:2]).upper() or "?"
+
+
+def avatar(user, size: int = 32) -> str:
+    """The member's picture, or their initials on a colour of their own."""
+    size = int(size)
+    nearest = min(AVATAR_SIZES, key=lambda known: abs(known - size))
+    size_class = f"avatar-{nearest}"
+    if user is None:
+        return format_html(
+            '<span class="avatar avatar-initials {}" aria-hidden="true">?</span>',
+            size_class,
+        )
+    profile = profile_of(user)
+    if profile is not None and profile.avatar:
+        return format_html(
+            '<img class="avatar" src="{}" width="{}" height="{}" alt="">',
+            profile.avatar.url,
+            size,
+            size,
+        )
+    return format_html(
+        '<span class="avatar avatar-initials {} avatar-colour-{}" '
+        'aria-hidden="true">{}</span>',
+        size_class,
+        user.pk % AVATAR_COLOUR_COUNT,
+        initials(display_name(user)),
+    )
