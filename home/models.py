@@ -23,6 +23,7 @@ from forum.discussions import selectors as forum_selectors
 
 from . import selectors
 from .blocks import AgendaBlock, BodyBlock, MaterialsBlock, OrganisersBlock
+from .permissions import can_comment, can_like_comment
 
 NEWS_PER_PAGE = 10
 HOME_TOPICS = 5
@@ -66,8 +67,6 @@ class Speaker(TranslatableMixin, models.Model):
 
 def comments_context(page, request, context):
     """What the comments section of a news article or a seminar needs."""
-    from .permissions import can_comment, can_like_comment
-
     user = request.user
     threads = selectors.comment_tree(page=page, user=user)
     for comment in (c for thread in threads for c in (thread.comment, *thread.replies)):
@@ -166,6 +165,9 @@ class SeminarIndexPage(Page):
 
 class SeminarPage(Page):
     """A seminar: when and where, who organised and spoke, the agenda, materials."""
+
+    # Members comment under it (home/permissions.py, django-comments-xtd).
+    takes_comments = True
 
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
@@ -294,6 +296,9 @@ class NewsPageTag(TaggedItemBase):
 class NewsPage(Page):
     """A news article. News goes through the moderation workflow before publishing."""
 
+    # Members comment under it (home/permissions.py, django-comments-xtd).
+    takes_comments = True
+
     date = models.DateField(_("date"), default=timezone.localdate)
     summary = models.TextField(_("summary"), max_length=500)
     body = StreamField(BodyBlock(), verbose_name=_("body"))
@@ -331,3 +336,7 @@ class NewsPage(Page):
     class Meta:
         verbose_name = _("news article")
         verbose_name_plural = _("news")
+
+
+# The page types members comment on.
+COMMENTABLE = (NewsPage, SeminarPage)

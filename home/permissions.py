@@ -15,13 +15,14 @@ from django.conf import settings
 
 from forum.permissions import can_review_comment, can_write, is_member
 
-from .models import NewsPage, SeminarPage
 
-COMMENTABLE = (NewsPage, SeminarPage)
+def takes_comments(page) -> bool:
+    """A page type members comment on (`takes_comments` in home/models.py)."""
+    return getattr(page, "takes_comments", False)
 
 
 def accepts_comments(page) -> bool:
-    return isinstance(page, COMMENTABLE) and page.live
+    return takes_comments(page) and page.live
 
 
 def can_open_page(request, page) -> bool:
@@ -40,7 +41,7 @@ def _on_open_page(request, comment) -> bool:
     page = comment.content_object
     return (
         comment.site_id == settings.SITE_ID
-        and isinstance(page, COMMENTABLE)
+        and takes_comments(page)
         and can_open_page(request, page)
     )
 

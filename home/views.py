@@ -36,6 +36,7 @@ from forum.moderation import views as moderation_views
 
 from . import permissions, selectors, services
 from .forms import commenting_as
+from .models import COMMENTABLE
 
 
 def serve(request, path):
@@ -99,7 +100,7 @@ def _comment_target(data):
         model = apps.get_model(data.get("content_type", ""))
     except (LookupError, ValueError):
         return None
-    if model not in permissions.COMMENTABLE:
+    if model not in COMMENTABLE:
         return None
     page_id = params.parse_id(data.get("object_pk", ""))
     if page_id is None:
@@ -202,7 +203,7 @@ def comment_like(request, comment_id):
 
 def _comment_for(request, comment_id: int, may_see) -> XtdComment:
     """The comment on a page that takes comments, if `may_see(request, it)`."""
-    types = ContentType.objects.get_for_models(*permissions.COMMENTABLE).values()
+    types = ContentType.objects.get_for_models(*COMMENTABLE).values()
     comment = XtdComment.objects.filter(pk=comment_id, content_type__in=types).first()
     if comment is None or not may_see(request, comment):
         raise Http404
@@ -216,7 +217,7 @@ def comment_permalink(request, content_type_id, object_id):
         params.parse_id(content_type_id),
         params.parse_id(object_id),
     )
-    for model in permissions.COMMENTABLE:
+    for model in COMMENTABLE:
         if ContentType.objects.get_for_model(model).pk == content_type_id:
             page = model.objects.filter(pk=object_id).first()
             if page is not None and permissions.can_open_page(request, page):
