@@ -37,9 +37,7 @@ run: $(STAMP) translations assets
 	@echo "Serving on http://$(HOST):$(PORT)/"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP) translations assets
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+test: lint translations assets
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) -m pytest $(PYTEST_ARGS)
 
 # The suite with the clock at 23:30 UTC (AT=19:05 for another time), when the date
@@ -47,9 +45,11 @@ test: $(STAMP) translations assets
 test-late: $(STAMP) translations assets
 	AT="$(or $(AT),23:30)" scripts/test-at -m "not browser" $(PYTEST_ARGS)
 
+# ruff, and the architecture's import contracts (.importlinter).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

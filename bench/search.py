@@ -686,7 +686,7 @@ def report(
         "late: the last column gives a polling search's median time), timeout "
         f"{LAG_TIMEOUT:.0f} s. The worker writes every post to the database "
         "index, and to Elasticsearch as well when that is the configured "
-        "backend (search.services.writers). Elasticsearch shows a write to "
+        "backend (search.indexer.writers). Elasticsearch shows a write to "
         "searches only at its next refresh, once a second by default; "
         "osmem-server shows it to the next search, so that wait is not in its "
         "figures.",

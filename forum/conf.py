@@ -13,6 +13,10 @@ DEFAULTS = {
     # this site's own (the trust gate counts links to other sites): "" takes
     # the current Site's domain over https. Deployments set it from SITE_URL.
     "FORUM_BASE_URL": "",
+    # The callable that lists the site's new pages for a digest, (start, end,
+    # language) -> {"seminars": [...], "news": [...]} of DigestItems: the CMS
+    # is the site's business, not the forum's. None: topics only.
+    "FORUM_DIGEST_PAGES": "home.digest.new_pages",
     # Seconds between a notification and its e-mail, so that a member who is
     # on the site reads it there first and gets no e-mail for it.
     "FORUM_NOTIFICATION_EMAIL_DELAY": 600,

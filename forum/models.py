@@ -7,6 +7,7 @@ invitation_expiry by this module's path.
 
 from forum.core.models import (  # noqa: F401
     AuditEntry,
+    EmailDelivery,
 )
 from forum.discussions.models import (  # noqa: F401
     Bookmark,
@@ -44,7 +45,6 @@ from forum.moderation.models import (  # noqa: F401
 from forum.notifications.models import (  # noqa: F401
     CategoryWatch,
     DigestRun,
-    EmailDelivery,
     Notification,
     NotificationLevel,
     TopicWatch,

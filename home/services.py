@@ -11,7 +11,7 @@ from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
 from forum.notifications import services as notifications
-from search.services import index_later
+from search.api import index_later
 
 
 def comment_like_toggle(*, actor, comment: XtdComment) -> bool:

@@ -14,6 +14,7 @@ from django_comments_xtd import signed
 from django_comments_xtd.conf import settings as xtd_settings
 from django_comments_xtd.models import XtdComment
 
+from forum.core import delivery
 from forum.notifications import mail as emails
 from outbox import services as outbox
 from outbox.registry import action
@@ -89,7 +90,7 @@ def send_comment_follow_up(comment_id: int, address: str) -> str:
         return "no longer follows"  # xtd's mute link clears `followup`
     digest = hashlib.sha256(address.lower().encode()).hexdigest()[:32]
     key = f"comment-follow-up:{comment.pk}:{digest}"
-    sent = emails.send_once(key, followed.user, lambda: _follow_up(comment, followed))
+    sent = delivery.send_once(key, followed.user, lambda: _follow_up(comment, followed))
     return "sent" if sent else "already sent"
 
 

@@ -7,14 +7,13 @@ from django.conf import settings
 
 from .backends.base import SearchBackend
 from .backends.database import DatabaseBackend
+from .backends.elasticsearch import ElasticsearchBackend
 
 logger = logging.getLogger(__name__)
 
 
 @cache
 def _elasticsearch() -> SearchBackend:
-    from .backends.elasticsearch import ElasticsearchBackend
-
     return ElasticsearchBackend.from_settings()
 
 

@@ -19,7 +19,7 @@ from forum.models import Post, Topic
 from outbox import services as outbox
 from outbox.registry import action
 
-from . import health, services
+from . import health, indexer
 from .backend import get_backend
 from .backends.base import KINDS
 from .documents import documents, post_document, topic_document
@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 @action("search.index_document")
 def index_document_now(kind: str, pk: int):
     """Writes what the row is now, or removes what is gone."""
-    services.index_now(kind, pk)
+    indexer.index_now(kind, pk)
 
 
 @action("search.index_topic")
@@ -57,7 +57,7 @@ def index_topic_now(topic_id: int):
             gone[kind].append(pk)
         else:
             found.append(document)
-    services.index_many_now(found, gone)
+    indexer.index_many_now(found, gone)
 
 
 @action("search.index_category")
@@ -89,7 +89,7 @@ def index_topic(topic_id: int):
 def repair_index():
     """Find and fix drift between the database and the index (celery beat)."""
     fixed = 0
-    for backend in services.writers():
+    for backend in indexer.writers():
         for kind in KINDS:
             wanted = {doc.pk: doc for doc in documents(kind)}
             held = backend.indexed_keys(kind)

@@ -7,7 +7,7 @@ Wagtail admin lists and searches them read-only.
 
 from django.db import models
 
-from forum.models import AuditEntry
+from forum.core.models import AuditEntry
 
 
 def record(*, actor, action: str, target=None, reason: str = "", **data) -> AuditEntry:

@@ -1,5 +1,6 @@
-"""The audit log: every moderator's and staff member's action, and every
-trust level the hourly task changes (forum/core/audit.py writes it)."""
+"""What every part of the forum records the same way: the audit log (every
+moderator's and staff member's action, every trust level the hourly task
+changes; forum/core/audit.py) and the e-mails sent (forum/core/delivery.py)."""
 
 from django.conf import settings
 from django.db import models
@@ -36,3 +37,26 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_label}"
+
+
+class EmailDelivery(models.Model):
+    """One e-mail the site has sent or is sending, keyed so that it goes once.
+
+    The key names what the e-mail is about ("notification:42",
+    "digest:daily:2026-11-26:7"); a retried task finds the row and stops.
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    # None for an address that is nobody's account yet (an invitation).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.key

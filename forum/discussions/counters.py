@@ -13,7 +13,7 @@ from django.db.models import F, Max, Q, Value
 from django.db.models.functions import Greatest
 
 from forum.models import Category, Post, Tag, Topic
-from search import services as search
+from search import api as search
 
 PARTICIPANTS_SHOWN = 5
 

@@ -37,7 +37,7 @@ from forum.models import (
 )
 from forum.moderation import holds
 from forum.notifications import services as notifications
-from search import services as search
+from search import api as search
 
 TITLE_MIN_LENGTH = 5
 TITLE_MAX_LENGTH = 200

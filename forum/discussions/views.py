@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from forum import permissions
 from forum.core import params
 from forum.core.markdown import render as render_markdown
+from forum.core.web import is_htmx
 from forum.discussions import selectors, services, uploads
 from forum.discussions.forms import DraftForm, PostForm, TopicForm, TopicStateForm
 from forum.members import honeypot, ratelimit
@@ -30,11 +31,6 @@ UPLOAD_LOCKED_MESSAGE = _lazy(
     "New members can attach images and files once they have been around a "
     "little longer: read a few topics and come back on another day."
 )
-
-
-def is_htmx(request) -> bool:
-    """Whether htmx sent the request, so a fragment answers instead of a page."""
-    return request.headers.get("HX-Request") == "true"
 
 
 def _viewer_key(request) -> str:

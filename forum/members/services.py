@@ -27,10 +27,10 @@ from django.utils.translation import gettext as _
 
 from forum import permissions
 from forum.core import links
+from forum.core.delivery import send_once
 from forum.core.languages import LANGUAGE_CODES
 from forum.members import trust
 from forum.models import Invitation, Profile
-from forum.notifications.mail import send_once
 from outbox import services as outbox
 
 

@@ -30,7 +30,7 @@ from forum.models import Flag, Post, ReviewItem, Suspension
 from forum.moderation.holds import pending_item
 from forum.notifications import services as notifications
 from outbox import services as outbox
-from search import services as search
+from search import api as search
 
 NOTE_MAX_LENGTH = 1000
 REASON_MAX_LENGTH = 1000

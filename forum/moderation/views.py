@@ -20,8 +20,8 @@ from django_comments_xtd.models import XtdComment
 
 from forum import permissions
 from forum.core import params
+from forum.core.web import is_htmx
 from forum.discussions import selectors
-from forum.discussions.views import is_htmx
 from forum.members import honeypot, ratelimit
 from forum.models import Flag, ReviewItem, Suspension
 from forum.moderation import services as moderation

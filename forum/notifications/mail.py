@@ -38,20 +38,21 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.html import strip_tags
+from django.utils.module_loading import import_string
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from forum import permissions
-from forum.core import links
+from forum.conf import conf
+from forum.core import delivery, links
 from forum.core.languages import LANGUAGE_CODES
 from forum.members.display import display_name
 from forum.models import (
@@ -239,34 +240,6 @@ def subscription_restore(*, user, what: str, previous: str = "") -> Profile:
 # Sending once -------------------------------------------------------------------
 
 
-def _claim(key: str, user) -> EmailDelivery | None:
-    """The delivery row for `key`, created now; None when another attempt has it."""
-    try:
-        with transaction.atomic():
-            return EmailDelivery.objects.create(key=key, user=user)
-    except IntegrityError:
-        return None
-
-
-def send_once(key: str, user, build) -> bool:
-    """Send the message `build()` returns unless `key` was sent or is being sent.
-
-    Callers look the key up first, so that a repeat does not even render.
-    """
-    message = build()
-    delivery = _claim(key, user)
-    if delivery is None:
-        return False
-    try:
-        message.send()
-    except BaseException:
-        # The message did not go out: free the key for the retry.
-        EmailDelivery.objects.filter(pk=delivery.pk, sent_at__isnull=True).delete()
-        raise
-    EmailDelivery.objects.filter(pk=delivery.pk).update(sent_at=timezone.now())
-    return True
-
-
 def _message(user, template: str, context: dict) -> EmailMultiAlternatives:
     """The e-mail from forum/email/<template>_body.{txt,html}, rendered in the
     active language; `context` holds its "subject" and "unsubscribe_url"."""
@@ -332,7 +305,7 @@ def notification_email_deliver(notification_id: int) -> str:
     key = f"notification:{notification.pk}"
     if EmailDelivery.objects.filter(key=key).exists():
         return "already sent"
-    sent = send_once(
+    sent = delivery.send_once(
         key,
         user,
         lambda: _notification_message(notification),
@@ -566,67 +539,9 @@ def digest_topics(user, start: datetime, end: datetime, limit: int = DIGEST_TOPI
     )
 
 
-def _in_language(pages, language: str) -> list:
-    """One page per translation group: the reader's language, else the original.
-
-    The original is the version in the site's default language or, failing
-    that, the oldest one.
-    """
-    groups: dict = {}
-    for page in pages:
-        groups.setdefault(page.translation_key, []).append(page)
-    chosen = []
-    for versions in groups.values():
-        by_language = {p.locale.language_code: p for p in versions}
-        chosen.append(
-            by_language.get(language)
-            or by_language.get(settings.LANGUAGE_CODE)
-            or min(versions, key=lambda p: p.pk)
-        )
-    return chosen
-
-
-def _new_pages(model, date_field: str, start: datetime, end: datetime, language: str):
-    """Live public pages of `model` whose `date_field` falls in the period, in the
-    reader's language: one query for the groups, every version read at once."""
-    in_period = (
-        model.objects.live()
-        .public()
-        .filter(**{f"{date_field}__gte": start, f"{date_field}__lt": end})
-        .values("translation_key")
-    )
-    versions = (
-        model.objects.live()
-        .public()
-        .filter(translation_key__in=Subquery(in_period))
-        .select_related("locale")
-        .order_by("pk")
-    )
-    pages = _in_language(versions, language)
-    return sorted(pages, key=lambda p: getattr(p, date_field) or start, reverse=True)
-
-
-MATERIAL_LABELS = {
-    "document": gettext_lazy("Document"),
-    "image": gettext_lazy("Image"),
-    "video": gettext_lazy("Video"),
-}
-
-
-def _materials(page) -> list[str]:
-    """Names of a seminar's materials from the stored stream: no query per file."""
-    names = []
-    for block in page.materials.raw_data:
-        value = block.get("value") or {}
-        name = (value.get("title") or value.get("caption")) if value else ""
-        names.append(str(name or MATERIAL_LABELS.get(block.get("type"), "")))
-    return [name for name in names if name]
-
-
 def digest_build(user, frequency: str, period_start: date) -> Digest:
-    """What the digest for `user` holds, in the active language."""
-    from home.models import NewsPage, SeminarPage
-
+    """What the digest for `user` holds, in the active language: the period's
+    topics, and the site's new pages from conf.FORUM_DIGEST_PAGES."""
     start, end = digest_period(frequency, period_start)
     language = translation.get_language() or settings.LANGUAGE_CODE
     topics = [
@@ -638,32 +553,10 @@ def digest_build(user, frequency: str, period_start: date) -> Digest:
         )
         for topic in digest_topics(user, start, end)
     ]
-    seminars = [
-        DigestItem(
-            title=page.title,
-            url=links.page_url(page),
-            meta=_seminar_dates(page),
-            summary=Truncator(page.summary).chars(EXCERPT_CHARS),
-            materials=_materials(page),
-        )
-        for page in _new_pages(SeminarPage, "last_published_at", start, end, language)
-    ]
-    news = [
-        DigestItem(
-            title=page.title,
-            url=links.page_url(page),
-            summary=Truncator(page.summary).chars(EXCERPT_CHARS),
-        )
-        for page in _new_pages(NewsPage, "first_published_at", start, end, language)
-    ]
-    return Digest(topics=topics, seminars=seminars, news=news)
-
-
-def _seminar_dates(page) -> str:
-    first = date_format(page.start_date, "DATE_FORMAT")
-    if page.end_date == page.start_date:
-        return first
-    return f"{first} – {date_format(page.end_date, 'DATE_FORMAT')}"
+    pages = {"seminars": [], "news": []}
+    if conf.FORUM_DIGEST_PAGES:
+        pages |= import_string(conf.FORUM_DIGEST_PAGES)(start, end, language)
+    return Digest(topics=topics, seminars=pages["seminars"], news=pages["news"])
 
 
 def digest_key(frequency: str, period_start: date, user) -> str:
@@ -751,7 +644,7 @@ def digest_deliver(user_id: int, frequency: str, period_start: date) -> str:
     if digest.is_empty:
         logger.debug("Digest %s: nothing new", key)
         return "empty"
-    sent = send_once(
+    sent = delivery.send_once(
         key, user, lambda: _digest_message(user, frequency, digest, language)
     )
     if not sent:

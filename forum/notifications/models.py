@@ -141,29 +141,6 @@ class Notification(models.Model):
         return self.read_at is not None
 
 
-class EmailDelivery(models.Model):
-    """One e-mail the site has sent or is sending, keyed so that it goes once.
-
-    The key names what the e-mail is about ("notification:42",
-    "digest:daily:2026-11-26:7"); a retried task finds the row and stops.
-    """
-
-    key = models.CharField(max_length=100, unique=True)
-    # None for an address that is nobody's account yet (an invitation).
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self):
-        return self.key
-
-
 class DigestRun(models.Model):
     """One fan-out of the daily or weekly digest for one period.
 

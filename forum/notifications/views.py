@@ -26,8 +26,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from forum import permissions
 from forum.core.languages import LANGUAGE_CHOICES
+from forum.core.web import is_htmx
 from forum.discussions import selectors
-from forum.discussions.views import is_htmx
 from forum.models import DigestFrequency, Notification
 from forum.notifications import mail as emails
 from forum.notifications import selectors as notification_selectors

@@ -9,9 +9,9 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from search.api import KINDS  # noqa: F401 - the backends' own name for it
 from search.query import ParsedQuery
 
-KINDS = ("news", "seminar", "material", "topic", "post", "comment")
 # The kinds that belong to a forum category.
 FORUM_KINDS = ("topic", "post")
 VISIBILITY_PUBLIC = "public"

@@ -8,6 +8,7 @@ demo accounts are created only where settings.DEMO_ACCOUNTS is set (dev, test).
 import datetime
 import io
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -112,8 +113,6 @@ class Command(BaseCommand):
     # Accounts -------------------------------------------------------------------
 
     def _accounts(self):
-        from allauth.account.models import EmailAddress
-
         User = get_user_model()
         editor = None
         for username, email, (first, last), groups, staff, superuser in DEMO_ACCOUNTS:

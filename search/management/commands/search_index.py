@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from search.backends.base import KINDS, SearchUnavailable
 from search.documents import documents
-from search.services import writers
+from search.indexer import writers
 
 
 class Progress:
