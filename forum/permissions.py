@@ -8,6 +8,8 @@ but writes nothing (`can_write`), and what a member may put in a post grows
 with their trust level (forum/trust.py).
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Q
 
 from forum.models import Category, Post, Suspension, Topic, TrustLevel
@@ -19,14 +21,33 @@ def is_member(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
+# What the checks below look up about a member (suspended, trust level,
+# moderator of what) is read once per user object, so once per request, and
+# kept here under one name; `forget(user)` drops it after a change.
+CACHE = "_forum_permissions"
+
+
+def _cached(user, key: str, compute):
+    cache = user.__dict__.setdefault(CACHE, {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def forget(user) -> None:
+    """Drop what this user object remembers (a suspension or a trust level
+    just changed)."""
+    user.__dict__.pop(CACHE, None)
+
+
 def is_suspended(user) -> bool:
     if not is_member(user):
         return False
-    cached = getattr(user, "_forum_suspended", None)
-    if cached is None:
-        cached = Suspension.objects.active().filter(user=user).exists()
-        user._forum_suspended = cached
-    return cached
+    return _cached(
+        user,
+        "suspended",
+        lambda: Suspension.objects.active().filter(user=user).exists(),
+    )
 
 
 def can_write(user) -> bool:
@@ -40,12 +61,12 @@ def trust_level(user) -> int:
         return TrustLevel.NEW
     if is_global_moderator(user):
         return TrustLevel.REGULAR
-    cached = getattr(user, "_forum_trust_level", None)
-    if cached is None:
+
+    def level():
         profile = getattr(user, "profile", None)
-        cached = profile.trust_level if profile is not None else TrustLevel.NEW
-        user._forum_trust_level = cached
-    return cached
+        return profile.trust_level if profile is not None else TrustLevel.NEW
+
+    return _cached(user, "trust_level", level)
 
 
 def is_global_moderator(user) -> bool:
@@ -53,21 +74,21 @@ def is_global_moderator(user) -> bool:
         return False
     if user.is_staff:
         return True
-    cached = getattr(user, "_forum_global_moderator", None)
-    if cached is None:
-        cached = user.groups.filter(name=MODERATORS_GROUP).exists()
-        user._forum_global_moderator = cached
-    return cached
+    return _cached(
+        user,
+        "global_moderator",
+        lambda: user.groups.filter(name=MODERATORS_GROUP).exists(),
+    )
 
 
 def moderated_category_ids(user) -> set[int]:
     if not is_member(user):
         return set()
-    cached = getattr(user, "_forum_moderated_ids", None)
-    if cached is None:
-        cached = set(user.moderated_categories.values_list("pk", flat=True))
-        user._forum_moderated_ids = cached
-    return cached
+    return _cached(
+        user,
+        "moderated_ids",
+        lambda: set(user.moderated_categories.values_list("pk", flat=True)),
+    )
 
 
 def can_moderate(user, category: Category) -> bool:
@@ -194,13 +215,28 @@ def can_bookmark(user, post: Post) -> bool:
     )
 
 
-def can_accept_solution(user, post: Post) -> bool:
+def can_decide_solution(user, post: Post) -> bool:
+    """The topic's author or a moderator, on a reply of a live topic."""
     topic = post.topic
     if post.is_first or post.is_deleted or not can_write(user):
         return False
     if not can_see_topic(user, topic) or topic.is_archived:
         return False
     return topic.author_id == user.pk or can_moderate(user, topic.category)
+
+
+def can_accept_solution(user, post: Post) -> bool:
+    """Choosing a held or hidden reply as the answer is not possible."""
+    return (
+        can_decide_solution(user, post)
+        and not (post.is_hidden or post.awaiting_approval)
+        and post.topic.solution_id != post.pk
+    )
+
+
+def can_clear_solution(user, topic: Topic) -> bool:
+    """Clearing stays possible on a hidden answer."""
+    return topic.solution is not None and can_decide_solution(user, topic.solution)
 
 
 def can_change_topic_state(user, topic: Topic) -> bool:
@@ -217,6 +253,15 @@ def can_edit_topic(user, topic: Topic) -> bool:
     return topic.author_id == user.pk and not (topic.is_closed or topic.is_archived)
 
 
+def can_watch_topic(user, topic: Topic) -> bool:
+    """Choose how closely to follow a topic (notifications)."""
+    return can_write(user) and can_see_topic(user, topic)
+
+
+def can_watch_category(user, category: Category) -> bool:
+    return can_write(user) and can_see_category(user, category)
+
+
 def can_upload(user) -> bool:
     """Uploads need trust level 1 (basic): new members link to nothing yet."""
     return can_write(user) and trust_level(user) >= TrustLevel.BASIC
@@ -225,6 +270,11 @@ def can_upload(user) -> bool:
 def can_invite(user) -> bool:
     """Staff send invitations."""
     return can_write(user) and user.is_staff
+
+
+def can_open_admin(user) -> bool:
+    """Staff work in the Wagtail admin (the header links it for them)."""
+    return is_member(user) and user.is_staff
 
 
 def can_edit_profile(actor, user) -> bool:
@@ -281,3 +331,60 @@ def can_suspend(actor, user) -> bool:
 
 def can_lock_trust_level(actor) -> bool:
     return can_write(actor) and actor.is_staff
+
+
+# What a page shows ------------------------------------------------------------
+#
+# Templates never re-derive a permission: the selectors hand every post, and
+# the view the topic, the answers of the checks above.
+
+
+@dataclass(frozen=True)
+class PostAbilities:
+    read: bool  # its text (held and hidden posts: author and moderators)
+    like: bool
+    bookmark: bool
+    reply: bool  # reply to it, quote it
+    accept: bool  # mark it as the topic's answer
+    unaccept: bool  # it is the answer, and this reader may clear that
+    edit: bool
+    delete: bool
+    restore: bool
+    flag: bool
+
+
+def post_abilities(user, post: Post) -> PostAbilities:
+    """Every check one post's controls need: no query once the reader's own
+    facts are cached (post.topic must be the page's topic)."""
+    topic = post.topic
+    return PostAbilities(
+        read=can_read_post(user, post),
+        like=can_like(user, post),
+        bookmark=can_bookmark(user, post),
+        reply=can_reply(user, topic) and not post.is_deleted,
+        accept=can_accept_solution(user, post),
+        unaccept=topic.solution_id == post.pk and can_decide_solution(user, post),
+        edit=can_edit_post(user, post),
+        delete=can_delete_post(user, post),
+        restore=can_restore_post(user, post),
+        flag=can_flag(user, post),
+    )
+
+
+@dataclass(frozen=True)
+class TopicAbilities:
+    reply: bool
+    edit: bool  # title, category, tags
+    change_state: bool  # pin, close, archive, unlist
+    watch: bool  # choose a notification level
+    member: bool  # signed in: read markers, bookmarks page
+
+
+def topic_abilities(user, topic: Topic) -> TopicAbilities:
+    return TopicAbilities(
+        reply=can_reply(user, topic),
+        edit=can_edit_topic(user, topic),
+        change_state=can_change_topic_state(user, topic),
+        watch=can_watch_topic(user, topic),
+        member=is_member(user),
+    )

@@ -23,7 +23,7 @@ from forum.discussions import selectors as forum_selectors
 
 from . import selectors
 from .blocks import AgendaBlock, BodyBlock, MaterialsBlock, OrganisersBlock
-from .permissions import can_comment, can_like_comment
+from .permissions import can_comment, can_flag_comment, can_like_comment
 
 NEWS_PER_PAGE = 10
 HOME_TOPICS = 5
@@ -71,6 +71,7 @@ def comments_context(page, request, context):
     threads = selectors.comment_tree(page=page, user=user)
     for comment in (c for thread in threads for c in (thread.comment, *thread.replies)):
         comment.can_like = can_like_comment(user, comment)
+        comment.can_flag = can_flag_comment(user, comment)
     context["comments"] = threads
     context["mentions"] = selectors.comment_mentions(threads)
     context["comment_count"] = sum(1 + len(thread.replies) for thread in threads)

@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "forum.notifications.context_processors.bell",
+                "forum.members.context_processors.member_abilities",
             ],
         },
     },

@@ -206,7 +206,7 @@ def _posts(user, topic: Topic):
         posts = posts.filter(deleted_at__isnull=True)
     if not permissions.can_moderate(user, topic.category):
         # Held posts: their author and moderators only (hidden ones stay in
-        # place, their text replaced: see `_mark_readable`).
+        # place, their text replaced: see `_with_abilities`).
         mine = Q(author=user) if permissions.is_member(user) else Q(pk__in=[])
         posts = posts.filter(Q(awaiting_approval=False) | mine)
     if permissions.is_member(user):
@@ -221,18 +221,18 @@ def topic_posts(
     *, user, topic: Topic, page_number=1, per_page: int = POSTS_PER_PAGE
 ) -> Page:
     page = Paginator(_posts(user, topic), per_page).get_page(page_number)
-    page.object_list = _mark_readable(user, topic, page.object_list)
+    page.object_list = _with_abilities(user, topic, page.object_list)
     return page
 
 
-def _mark_readable(user, topic: Topic, posts) -> list[Post]:
-    """Set `post.readable`: whether the reader sees the text of a hidden or
-    held post. permissions caches the reader's moderator status, and the topic
-    is shared, so this costs no query per post."""
+def _with_abilities(user, topic: Topic, posts) -> list[Post]:
+    """Set `post.can`: what the reader may do with each post, from
+    forum.permissions (the template shows only those controls). The reader's
+    own facts are cached and the topic is shared: no query per post."""
     posts = list(posts)
     for post in posts:
         post.topic = topic
-        post.readable = permissions.can_read_post(user, post)
+        post.can = permissions.post_abilities(user, post)
     return posts
 
 
@@ -248,7 +248,7 @@ def post_in_topic(user, topic: Topic, number: int) -> Post:
     post = _posts(user, topic).filter(number=number).first()
     if post is None:
         raise Http404
-    return _mark_readable(user, topic, [post])[0]
+    return _with_abilities(user, topic, [post])[0]
 
 
 def post_for_writer(user, post_id: int) -> Post:

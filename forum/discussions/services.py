@@ -383,11 +383,7 @@ def bookmark_toggle(*, actor, post: Post) -> bool:
 
 @transaction.atomic
 def solution_accept(*, actor, post: Post) -> Topic:
-    # Clearing stays possible on a hidden solution; choosing one is not.
-    _require(
-        permissions.can_accept_solution(actor, post)
-        and not (post.is_hidden or post.awaiting_approval)
-    )
+    _require(permissions.can_accept_solution(actor, post))
     Topic.objects.filter(pk=post.topic_id).update(solution=post)
     post.topic.solution = post
     notifications.solution_accepted(post=post, actor=actor)
@@ -399,7 +395,7 @@ def solution_accept(*, actor, post: Post) -> Topic:
 def solution_clear(*, actor, topic: Topic) -> Topic:
     if topic.solution is None:
         return topic
-    _require(permissions.can_accept_solution(actor, topic.solution))
+    _require(permissions.can_clear_solution(actor, topic))
     Topic.objects.filter(pk=topic.pk).update(solution=None)
     topic.solution = None
     search.index_topic_later(topic.pk)

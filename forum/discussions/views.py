@@ -131,32 +131,17 @@ def topic_detail(request, slug, topic_id, number=None):
         "topic": topic,
         "posts": posts,
         "focus": number,
-        "can": _topic_abilities(request.user, topic),
+        "can": permissions.topic_abilities(request.user, topic),
         "first_unread": first_unread,
     }
     if is_htmx(request):
         return render(request, "forum/_posts_page.html", context)
-    if context["can"]["reply"]:
+    if context["can"].reply:
         context["reply_form"] = _reply_form(request, topic)
         context["can_upload"] = permissions.can_upload(request.user)
     elif permissions.is_suspended(request.user):
         context["suspension"] = moderation.active_suspension(request.user)
     return render(request, "forum/topic.html", context)
-
-
-def _topic_abilities(user, topic) -> dict:
-    moderator = permissions.can_moderate(user, topic.category)
-    return {
-        "reply": permissions.can_reply(user, topic),
-        "moderate": moderator,
-        "edit_topic": permissions.can_edit_topic(user, topic),
-        "accept": permissions.is_member(user)
-        and (topic.author_id == user.pk or moderator)
-        and not topic.is_archived,
-        "member": permissions.is_member(user),
-        "write": permissions.can_write(user),
-        "user_id": user.pk,
-    }
 
 
 def _reply_form(request, topic, data=None):
@@ -307,7 +292,7 @@ def reply(request, topic_id):
     context = {
         "topic": topic,
         "posts": posts,
-        "can": _topic_abilities(request.user, topic),
+        "can": permissions.topic_abilities(request.user, topic),
         "reply_form": form,
         "can_upload": permissions.can_upload(request.user),
     }
@@ -405,7 +390,7 @@ def _post_action(request, post_id, action):
             {
                 "post": fresh,
                 "topic": topic,
-                "can": _topic_abilities(request.user, topic),
+                "can": permissions.topic_abilities(request.user, topic),
             },
         )
     return redirect(post.topic.get_post_url(post.number) + f"#post-{post.number}")

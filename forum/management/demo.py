@@ -7,6 +7,7 @@ as their authors, so where there are none (production) only categories are made.
 
 from django.contrib.auth import get_user_model
 
+from forum import permissions
 from forum.discussions import services
 from forum.models import Category, Flag, Post, Profile, Tag, Topic, TrustLevel
 from forum.moderation import services as moderation
@@ -341,7 +342,7 @@ def _trust_demo_members(users):
         if profile.trust_level < level:
             profile.trust_level = level
             profile.save(update_fields=["trust_level"])
-            users[username].__dict__.pop("_forum_trust_level", None)
+            permissions.forget(users[username])
 
 
 def _thread(thread, category, users) -> int:

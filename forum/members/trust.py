@@ -237,7 +237,7 @@ def trust_level_set(
     old, old_lock = profile.trust_level, profile.trust_level_locked
     profile.trust_level, profile.trust_level_locked = level, lock
     profile.save(update_fields=["trust_level", "trust_level_locked"])
-    user.__dict__.pop("_forum_trust_level", None)
+    permissions.forget(user)
     audit.record(
         actor=actor,
         action=AUDIT_ACTION,
@@ -259,7 +259,7 @@ def start_invited_member(user) -> None:
     if profile.trust_level < level:
         profile.trust_level = level
         profile.save(update_fields=["trust_level"])
-        user.__dict__.pop("_forum_trust_level", None)
+        permissions.forget(user)
 
 
 # The periodic recalculation -----------------------------------------------------

@@ -312,7 +312,7 @@ def suspend_user(*, actor, user, days: int, reason: str) -> Suspension:
         ends_at=now + timedelta(days=days),
         created_by=actor,
     )
-    user._forum_suspended = True
+    permissions.forget(user)
     audit.record(
         actor=actor,
         action="suspend",
@@ -335,7 +335,7 @@ def suspension_lift(*, actor, suspension: Suspension, reason: str = "") -> Suspe
     suspension.lifted_at = timezone.now()
     suspension.lifted_by = actor
     suspension.save(update_fields=["lifted_at", "lifted_by"])
-    suspension.user._forum_suspended = None
+    permissions.forget(suspension.user)
     audit.record(
         actor=actor,
         action="suspension_lift",

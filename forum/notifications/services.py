@@ -125,7 +125,7 @@ def _clean_level(level) -> int:
 @transaction.atomic
 def topic_watch_set(*, actor, topic: Topic, level) -> TopicWatch:
     """The member chooses how closely to follow the topic; posting keeps it."""
-    if not (permissions.can_write(actor) and permissions.can_see_topic(actor, topic)):
+    if not permissions.can_watch_topic(actor, topic):
         raise PermissionDenied
     level = _clean_level(level)
     watch, _created = TopicWatch.objects.update_or_create(
@@ -137,9 +137,7 @@ def topic_watch_set(*, actor, topic: Topic, level) -> TopicWatch:
 @transaction.atomic
 def category_watch_set(*, actor, category: Category, level) -> CategoryWatch:
     """The member's level for every topic of the category without its own."""
-    if not (
-        permissions.can_write(actor) and permissions.can_see_category(actor, category)
-    ):
+    if not permissions.can_watch_category(actor, category):
         raise PermissionDenied
     level = _clean_level(level)
     watch, _created = CategoryWatch.objects.update_or_create(

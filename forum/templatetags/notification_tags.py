@@ -5,6 +5,7 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from forum import permissions
 from forum.models import NotificationLevel
 from forum.notifications import selectors as notification_selectors
 from forum.notifications import texts as notification_texts
@@ -52,6 +53,7 @@ def watch_state(user, topic=None, category=None) -> dict:
             "action": reverse("forum:topic_watch", args=[topic.pk]),
             "label": _("Notifications for this topic"),
             "inherited_note": _("(Set by your level for the category.)"),
+            "allowed": permissions.can_watch_topic(user, topic),
         }
     else:
         level = notification_selectors.category_level(user, category)
@@ -61,6 +63,7 @@ def watch_state(user, topic=None, category=None) -> dict:
             "action": reverse("forum:category_watch", args=[category.slug]),
             "label": _("Notifications for this category"),
             "inherited_note": _("(Set by your level for the parent category.)"),
+            "allowed": permissions.can_watch_category(user, category),
         }
     return {
         **level,

@@ -207,13 +207,13 @@ def test_a_suspension_ends_by_itself_or_when_lifted(
 ):
     user = world["suspended"]
     suspension = world["suspension"]
-    user.__dict__.pop("_forum_suspended", None)
+    permissions.forget(user)
     assert not permissions.can_write(user)
 
     with django_capture_on_commit_callbacks(execute=True):
         moderation.suspension_lift(actor=moderator, suspension=suspension)
 
-    user.__dict__.pop("_forum_suspended", None)
+    permissions.forget(user)
     assert permissions.can_write(user)
     entry = AuditEntry.objects.get(action="suspension_lift")
     assert entry.actor == moderator and entry.target_id == str(user.pk)
@@ -223,7 +223,7 @@ def test_a_suspension_ends_by_itself_or_when_lifted(
         starts_at=timezone.now() - timedelta(days=10),
         ends_at=timezone.now() - timedelta(days=3),
     )
-    user.__dict__.pop("_forum_suspended", None)
+    permissions.forget(user)
     assert permissions.can_write(user)
 
 
