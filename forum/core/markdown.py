@@ -9,7 +9,8 @@ renderer lets something through. Every link gets rel="nofollow ugc".
 """
 
 import re
-from functools import reduce
+from dataclasses import dataclass, field
+from functools import cached_property, reduce
 from operator import or_
 from urllib.parse import quote
 
@@ -90,15 +91,47 @@ def mentioned_usernames(raw: str) -> set[str]:
     return {name.rstrip(".-").lower() for name in MENTION.findall(raw)}
 
 
-def existing_usernames(candidates: set[str]) -> dict[str, str]:
-    """{lowercased: real username} for the candidates that are members."""
+def mentioned_members(candidates: set[str]) -> dict:
+    """{lowercased name: the active member} for the candidates, in one query."""
     if not candidates:
         return {}
     User = get_user_model()
     field = User.USERNAME_FIELD
     query = reduce(or_, (Q(**{f"{field}__iexact": name}) for name in candidates))
-    names = User.objects.filter(query, is_active=True).values_list(field, flat=True)
-    return {name.lower(): name for name in names}
+    return {
+        user.get_username().lower(): user
+        for user in User.objects.filter(query, is_active=True)
+    }
+
+
+def existing_usernames(candidates: set[str]) -> dict[str, str]:
+    """{lowercased: real username} for the candidates that are members."""
+    return {
+        name: user.get_username()
+        for name, user in mentioned_members(candidates).items()
+    }
+
+
+@dataclass(frozen=True)
+class Text:
+    """A post's text as a write needs it, prepared once: as typed, the members
+    it mentions (one query), and its safe HTML. The trust gate, the renderer
+    and the mentions all read this one preparation."""
+
+    raw: str
+    members: dict = field(default_factory=dict)  # lowercased name -> member
+
+    @property
+    def usernames(self) -> dict[str, str]:
+        return {name: user.get_username() for name, user in self.members.items()}
+
+    @cached_property
+    def cooked(self) -> str:
+        return render(self.raw, self.usernames)
+
+
+def prepare(raw: str) -> Text:
+    return Text(raw, mentioned_members(mentioned_usernames(raw)) if "@" in raw else {})
 
 
 # markdown-it aligns table cells with inline styles, which the sanitiser drops;

@@ -10,17 +10,16 @@ from scratch; tests/forum/test_repair.py holds the two to each other.
 from collections.abc import Iterable
 
 from anyascii import anyascii
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Value
+from django.db.models import F, OuterRef, Subquery, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from forum import permissions
-from forum.core.markdown import existing_usernames, mentioned_usernames, render
+from forum.core.markdown import Text, prepare
 from forum.discussions import counters
 from forum.members import trust
 from forum.models import (
@@ -129,11 +128,13 @@ def topic_create(
     tags: Iterable[str] = (),
     language: str = "kk",
 ) -> Topic:
+    """A new topic and its first post: the steps of post_create, and the topic."""
     _require(permissions.can_create_topic(actor, category))
-    title, raw, tag_names = clean_title(title), clean_raw(raw), clean_tags(tags)
-    trust.check_post(actor, raw)
+    title, tag_names = clean_title(title), clean_tags(tags)
+    text = prepare(clean_raw(raw))
+    trust.check_post(actor, text)
     # A held first post holds its topic: it counts in no category or tag and
-    # shows in no list until a moderator approves it (moderation.py).
+    # shows in no list until a moderator approves it (moderation/holds.py).
     held = trust.needs_approval(actor)
     now = timezone.now()
     topic = Topic.objects.create(
@@ -149,7 +150,10 @@ def topic_create(
     counters.set_tags(topic, tag_names)
     if not held:
         Category.objects.filter(pk=category.pk).update(topic_count=F("topic_count") + 1)
-    post = _add_post(actor=actor, topic=topic, raw=raw, now=now, held=held)
+    post = _add_post(actor=actor, topic=topic, text=text, now=now, held=held)
+    _record_mentions(post, text)
+    topic_mark_read(user=actor, topic=topic, post_number=1)
+    notifications.track_after_posting(user=actor, topic=topic)
     draft_discard(actor=actor, topic=None)
     if held:
         holds.post_hold(post=post)
@@ -217,46 +221,72 @@ def topic_set_state(
 
 @transaction.atomic
 def post_create(*, actor, topic: Topic, raw: str, reply_to: Post | None = None) -> Post:
+    """A reply, every step on one screen (Discourse's PostCreator#create)."""
+    # 1. May this member reply here at all?
     _require(permissions.can_reply(actor, topic))
-    raw = clean_raw(raw)
-    trust.check_post(actor, raw)
+    # 2. The text, prepared once: cleaned, its @mentions looked up, rendered.
+    text = prepare(clean_raw(raw))
+    # 3. What the author's trust level allows (links, images, mentions).
+    trust.check_post(actor, text)
     if reply_to is not None and (reply_to.topic_id != topic.pk or reply_to.is_deleted):
         raise ValidationError(
             {"reply_to": _("You can only reply to a post in this topic.")}
         )
+    # 4. A new member's first posts wait for a moderator.
     held = trust.needs_approval(actor)
-    post = _add_post(actor=actor, topic=topic, raw=raw, reply_to=reply_to, held=held)
+    # 5. The row, its number, and the topic's and category's counters.
+    post = _add_post(actor=actor, topic=topic, text=text, reply_to=reply_to, held=held)
+    # 6. The members it mentions (notified by the fan-out, step 10).
+    _record_mentions(post, text)
+    # 7. The author has read the topic up to their own post.
+    topic_mark_read(user=actor, topic=topic, post_number=post.number)
+    # 8. Replying tracks the topic, unless the member chose a level.
+    notifications.track_after_posting(user=actor, topic=topic)
+    # 9. The composer's draft is spent.
     draft_discard(actor=actor, topic=topic)
     if held:
+        # 10a. Into the review queue; the author hears it waits.
         holds.post_hold(post=post)
     else:
+        # 10b. Notifications and 11. the search index, as outbox jobs that
+        # run once this transaction commits.
         notifications.post_created(post)
         counters.index_post_later(post)
     return post
 
 
 def _add_post(
-    *, actor, topic: Topic, raw: str, reply_to=None, now=None, held: bool = False
+    *, actor, topic: Topic, text: Text, reply_to=None, now=None, held: bool = False
 ) -> Post:
     """Create the post and count it. A held reply takes its number but counts
-    nowhere until approved (`post_publish`), not even in the topic's highest
-    post number, which drives readers' unread counts; a held first post counts
-    in its own topic, which itself counts nowhere while it awaits approval."""
+    nowhere until approved (counters.publish_held), not even in the topic's
+    highest post number, which drives readers' unread counts; a held first
+    post counts in its own topic, which itself counts nowhere while it awaits
+    approval."""
     now = now or timezone.now()
-    # Lock the topic row so that concurrent replies get consecutive numbers.
-    locked = Topic.objects.select_for_update().get(pk=topic.pk)
-    # Held replies may sit past the highest number; numbers never repeat.
-    held_beyond = Post.objects.filter(
-        topic=topic, number__gt=locked.highest_post_number
-    ).aggregate(number=Max("number"))["number"]
-    number = max(locked.highest_post_number, held_beyond or 0) + 1
-    usernames = existing_usernames(mentioned_usernames(raw))
+    # Lock the topic row so that concurrent replies get consecutive numbers;
+    # held replies may sit past the highest number, and numbers never repeat.
+    locked = (
+        Topic.objects.select_for_update(of=("self",))
+        .annotate(
+            held_beyond=Subquery(
+                Post.objects.filter(
+                    topic=OuterRef("pk"),
+                    number__gt=OuterRef("highest_post_number"),
+                )
+                .order_by("-number")
+                .values("number")[:1]
+            )
+        )
+        .get(pk=topic.pk)
+    )
+    number = max(locked.highest_post_number, locked.held_beyond or 0) + 1
     post = Post.objects.create(
         topic=topic,
         number=number,
         author=actor,
-        raw=raw,
-        cooked=render(raw, usernames),
+        raw=text.raw,
+        cooked=text.cooked,
         reply_to=reply_to,
         created_at=now,
         awaiting_approval=held,
@@ -277,22 +307,17 @@ def _add_post(
             Category.objects.filter(pk=topic.category_id).update(
                 post_count=F("post_count") + 1, last_post=post
             )
-    _record_mentions(post, usernames.values())
-    topic_mark_read(user=actor, topic=topic, post_number=number)
-    notifications.track_after_posting(user=actor, topic=topic)
     return post
 
 
-def _record_mentions(post: Post, usernames: Iterable[str]):
-    User = get_user_model()
-    users = User.objects.filter(
-        **{f"{User.USERNAME_FIELD}__in": list(usernames)}
-    ).exclude(pk=post.author_id)
+def _record_mentions(post: Post, text: Text):
+    """The members the text mentions, but its author and any who cannot see
+    the topic; no query to find them (text.members)."""
     Mention.objects.bulk_create(
         [
             Mention(post=post, user=user)
-            for user in users
-            if permissions.can_see_topic(user, post.topic)
+            for user in text.members.values()
+            if user.pk != post.author_id and permissions.can_see_topic(user, post.topic)
         ],
         ignore_conflicts=True,
     )
@@ -308,19 +333,18 @@ def _save_revision(post: Post, *, editor, title: str = "") -> PostRevision:
 @transaction.atomic
 def post_edit(*, actor, post: Post, raw: str) -> Post:
     _require(permissions.can_edit_post(actor, post))
-    raw = clean_raw(raw)
-    trust.check_post(actor, raw)
-    if raw == post.raw:
+    text = prepare(clean_raw(raw))
+    trust.check_post(actor, text)
+    if text.raw == post.raw:
         return post
     _save_revision(post, editor=actor)
-    usernames = existing_usernames(mentioned_usernames(raw))
-    post.raw = raw
-    post.cooked = render(raw, usernames)
+    post.raw = text.raw
+    post.cooked = text.cooked
     post.edited_at = timezone.now()
     post.edit_count = F("edit_count") + 1
     post.save(update_fields=["raw", "cooked", "edited_at", "edit_count"])
     post.refresh_from_db(fields=["edit_count"])
-    _record_mentions(post, usernames.values())
+    _record_mentions(post, text)
     notifications.post_edited(post)
     counters.index_post_later(post)
     return post

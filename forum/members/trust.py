@@ -32,7 +32,7 @@ from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 from forum import permissions
 from forum.conf import conf
 from forum.core import audit, links
-from forum.core.markdown import _md, existing_usernames, mentioned_usernames
+from forum.core.markdown import Text, _md, existing_usernames, mentioned_usernames
 from forum.models import (
     AuditEntry,
     Flag,
@@ -98,7 +98,7 @@ def _is_external(href: str, site_hosts: set[str]) -> bool:
     return parts.scheme == "" and href.lower().startswith("www.")
 
 
-def inspect(raw: str) -> Content:
+def inspect(raw: str, usernames: dict[str, str] | None = None) -> Content:
     """Count links, images and mentions the way the renderer sees the text.
 
     The tokens come from the same markdown-it parser that renders posts, so a
@@ -106,7 +106,8 @@ def inspect(raw: str) -> Content:
     renderer refuses does not count, and an @name counts only when it names
     an existing member (the renderer links only those).
     """
-    usernames = existing_usernames(mentioned_usernames(raw)) if "@" in raw else {}
+    if usernames is None:
+        usernames = existing_usernames(mentioned_usernames(raw)) if "@" in raw else {}
     content = Content()
     hosts = links.own_hosts()
     for block in _md.parse(raw, {"usernames": usernames}):
@@ -131,16 +132,21 @@ def limits_for(user) -> dict:
     return conf.FORUM_TRUST_LIMITS[permissions.trust_level(user)]
 
 
-def check_post(actor, raw: str) -> None:
+def check_post(actor, text: "str | Text") -> None:
     """Refuse a post or a comment with more than the author's level allows.
 
-    Raises ValidationError({"raw": message}); the composer shows the message
-    under the text, which stays as typed.
+    `text` is the raw text (comments) or a write's prepared Text (posts), whose
+    mentions are then not looked up again. Raises ValidationError({"raw":
+    message}); the composer shows the message under the text, which stays as
+    typed.
     """
     if permissions.is_global_moderator(actor):
         return
     limits = limits_for(actor)
-    content = inspect(raw or "")
+    if isinstance(text, Text):
+        content = inspect(text.raw, text.usernames)
+    else:
+        content = inspect(text or "")
     level = permissions.trust_level(actor)
     errors = []
     max_links = limits["links"]
@@ -202,10 +208,11 @@ def needs_approval(actor) -> bool:
     """
     if not permissions.is_member(actor):
         return False
-    # Global moderators and staff count as regulars (permissions.trust_level).
-    if permissions.moderated_category_ids(actor):
-        return False
+    # Global moderators and staff count as regulars (permissions.trust_level);
+    # a category's moderators never wait either (asked last: a query).
     if permissions.trust_level(actor) > TrustLevel.NEW:
+        return False
+    if permissions.moderated_category_ids(actor):
         return False
     needed = conf.FORUM_HOLD_FIRST_POSTS
     if needed <= 0:

@@ -35,6 +35,17 @@ def watched_categories(topic: Topic) -> list[int]:
 
 def effective_levels(topic: Topic, user_ids: Iterable[int]) -> dict[int, int]:
     """Each member's level for the topic, in two queries whatever their number."""
+    levels = category_levels(topic, user_ids)
+    for user_id, level in TopicWatch.objects.filter(
+        topic=topic, user_id__in=levels
+    ).values_list("user_id", "level"):
+        levels[user_id] = level
+    return levels
+
+
+def category_levels(topic: Topic, user_ids: Iterable[int]) -> dict[int, int]:
+    """Each member's level as the topic's category and its parent set it (a
+    topic of their own aside), in one query."""
     user_ids = set(user_ids)
     if not user_ids:
         return {}
@@ -47,10 +58,6 @@ def effective_levels(topic: Topic, user_ids: Iterable[int]) -> dict[int, int]:
         by_user.setdefault(user_id, {})[category_id] = level
     for user_id, rows in by_user.items():
         levels[user_id] = next(rows[pk] for pk in category_ids if pk in rows)
-    for user_id, level in TopicWatch.objects.filter(
-        topic=topic, user_id__in=user_ids
-    ).values_list("user_id", "level"):
-        levels[user_id] = level
     return levels
 
 

@@ -162,7 +162,8 @@ def track_after_posting(*, user, topic: Topic) -> None:
                 level=Level.TRACKING, updated_at=timezone.now()
             )
         return
-    inherited = selectors.effective_levels(topic, [user.pk])[user.pk]
+    # No row of the topic's own: the category decides.
+    inherited = selectors.category_levels(topic, [user.pk])[user.pk]
     if inherited in (Level.WATCHING, Level.MUTED, Level.TRACKING):
         return
     # A concurrent reply by the same member may have created it first.
