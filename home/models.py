@@ -20,6 +20,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from forum.discussions import selectors as forum_selectors
+from forum.members import display
 
 from . import selectors
 from .blocks import AgendaBlock, BodyBlock, MaterialsBlock, OrganisersBlock
@@ -62,7 +63,7 @@ class Speaker(TranslatableMixin, models.Model):
 
     @property
     def initials(self) -> str:
-        return "".join(part[0] for part in self.name.split()[:2]).upper()
+        return display.initials(self.name)
 
 
 def comments_context(page, request, context):

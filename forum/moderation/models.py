@@ -73,10 +73,6 @@ class ReviewItem(models.Model):
     def __str__(self):
         return f"{self.reason} {self.post_id or self.comment_id}: {self.status}"
 
-    @property
-    def is_pending(self) -> bool:
-        return self.status == self.Status.PENDING
-
 
 class Flag(models.Model):
     """A member's report of a post or a comment."""
