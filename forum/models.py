@@ -17,6 +17,7 @@ from forum.discussions.models import (  # noqa: F401
     Mention,
     Post,
     PostLike,
+    PostQuerySet,
     PostRevision,
     Tag,
     Topic,

@@ -5,20 +5,18 @@ active) also reads members-only categories and writes; a moderator moderates
 the categories they are named for, or every category as a member of the
 "Moderators" group; staff may do everything. A suspended member still reads
 but writes nothing (`can_write`), and what a member may put in a post grows
-with their trust level (forum/trust.py).
+with their trust level (forum/members/trust.py).
+
+Lists ask the querysets instead (`Topic.objects.readable_by(user)` and its
+kin in forum/discussions/models.py), which apply the same rules in SQL.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import Q
-
+from forum.core.roles import is_member
 from forum.models import Category, Post, Suspension, Topic, TrustLevel
 
 MODERATORS_GROUP = "Moderators"
-
-
-def is_member(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
 
 
 # What the checks below look up about a member (suspended, trust level,
@@ -100,25 +98,9 @@ def can_moderate(user, category: Category) -> bool:
     )
 
 
-def visible_category_filter(user, prefix: str = "") -> Q:
-    """A Q for the categories `user` may read, on a field path ending in `prefix`.
-
-    A subcategory is public only when its parent is public too.
-    """
-    if is_member(user):
-        return Q()
-    public = Category.Visibility.PUBLIC
-    return Q(**{f"{prefix}visibility": public}) & (
-        Q(**{f"{prefix}parent__isnull": True})
-        | Q(**{f"{prefix}parent__visibility": public})
-    )
-
-
-def visible_categories(user):
-    return Category.objects.filter(visible_category_filter(user))
-
-
 def can_see_category(user, category: Category) -> bool:
+    """The row-by-row twin of `Category.objects.readable_by(user)`: a
+    subcategory is public only when its parent is public too."""
     if is_member(user):
         return True
     return category.is_public and (category.parent is None or category.parent.is_public)

@@ -67,19 +67,10 @@ _POSTS = Post.objects.select_related(
 )
 
 
-def _topic_searchable(topic: Topic) -> bool:
-    return topic.deleted_at is None and topic.is_visible and not topic.awaiting_approval
-
-
-def _post_searchable(post: Post) -> bool:
-    """Held and hidden posts are kept from readers, so from the index too."""
-    return post.deleted_at is None and not post.awaiting_approval and not post.is_hidden
-
-
 def topic_document(
     topic: Topic, first_post: Post | None = None
 ) -> SearchDocument | None:
-    if not _topic_searchable(topic):
+    if not topic.is_searchable:
         return None
     if first_post is None:
         first_post = topic.posts.filter(number=1).first()
@@ -107,8 +98,8 @@ def topic_document(
 
 def post_document(post: Post) -> SearchDocument | None:
     topic = post.topic
-    if post.number == 1 or not _post_searchable(post) or not _topic_searchable(topic):
-        return None  # the first post is searched as its topic
+    if not post.is_searchable:
+        return None  # a first post is searched as its topic
     body = _text(post.cooked)
     return SearchDocument(
         kind="post",
@@ -317,9 +308,7 @@ def document_for(kind: str, pk: int) -> SearchDocument | None:
 def documents(kind: str) -> Iterator[SearchDocument]:
     """Every searchable document of a kind, streamed for a rebuild."""
     if kind == "topic":
-        topics = _TOPICS.filter(
-            deleted_at__isnull=True, is_visible=True, awaiting_approval=False
-        ).prefetch_related("tags")
+        topics = _TOPICS.searchable().prefetch_related("tags")
         firsts = {
             post.topic_id: post
             for post in Post.objects.filter(number=1, topic__in=topics).only(
@@ -330,15 +319,7 @@ def documents(kind: str) -> Iterator[SearchDocument]:
             if document := topic_document(topic, firsts.get(topic.pk)):
                 yield document
     elif kind == "post":
-        posts = _POSTS.filter(
-            number__gt=1,
-            deleted_at__isnull=True,
-            awaiting_approval=False,
-            hidden_at__isnull=True,
-            topic__deleted_at__isnull=True,
-            topic__is_visible=True,
-            topic__awaiting_approval=False,
-        ).prefetch_related("topic__tags")
+        posts = _POSTS.searchable().prefetch_related("topic__tags")
         for post in posts.iterator(chunk_size=2000):
             if document := post_document(post):
                 yield document

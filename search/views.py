@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from forum.models import Category
-from forum.permissions import is_member, visible_category_filter
+from forum.permissions import is_member
 
 from . import health
 from .backend import fallback_backend, get_backend
@@ -58,9 +58,7 @@ def readable_by(user) -> dict:
     categories = None
     if not is_member(user):
         categories = tuple(
-            Category.objects.filter(visible_category_filter(user)).values_list(
-                "slug", flat=True
-            )
+            Category.objects.readable_by(user).values_list("slug", flat=True)
         )
     return {"visibilities": visibilities_for(user), "readable_categories": categories}
 

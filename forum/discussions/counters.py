@@ -9,7 +9,7 @@ recomputes the same counters from scratch and must agree with them
 (tests/forum/test_repair.py).
 """
 
-from django.db.models import F, Max, Q, Value
+from django.db.models import F, Max, Value
 from django.db.models.functions import Greatest
 
 from forum.models import Category, Post, Tag, Topic
@@ -142,12 +142,8 @@ def publish_held(post: Post) -> None:
 
 
 def refresh_topic_activity(topic_id: int):
-    """Last post, last poster and participants from the visible posts."""
-    visible = Post.objects.filter(
-        Q(awaiting_approval=False) | Q(number=1),
-        topic_id=topic_id,
-        deleted_at__isnull=True,
-    )
+    """Last post, last poster and participants from the posts the topic counts."""
+    visible = Post.objects.counted_in_topic().filter(topic_id=topic_id)
     last = (
         visible.order_by("-number").values_list("pk", "author_id", "created_at").first()
     )
@@ -170,13 +166,8 @@ def refresh_topic_activity(topic_id: int):
 
 def refresh_category_last_post(category_id: int):
     last = (
-        Post.objects.filter(
-            topic__category_id=category_id,
-            deleted_at__isnull=True,
-            awaiting_approval=False,
-            topic__deleted_at__isnull=True,
-            topic__awaiting_approval=False,
-        )
+        Post.objects.counted()
+        .filter(topic__category_id=category_id)
         .order_by("-created_at", "-pk")
         .first()
     )

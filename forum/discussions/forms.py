@@ -5,7 +5,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from forum import permissions
 from forum.core.languages import LANGUAGE_CHOICES
 from forum.core.params import MAX_ID
 from forum.members.honeypot import HoneypotMixin
@@ -44,9 +43,9 @@ class TopicForm(ServiceErrorsMixin, HoneypotMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = permissions.visible_categories(
-            user
-        ).order_by("position", "pk")
+        self.fields["category"].queryset = Category.objects.readable_by(user).order_by(
+            "position", "pk"
+        )
         self.fields["category"].label_from_instance = lambda c: (
             f"— {c.name}" if c.parent_id else c.name
         )

@@ -3,7 +3,25 @@
 Counters (posts, likes, views, last post) are stored on topics and
 categories so that lists cost a fixed number of queries;
 forum/discussions/counters.py changes them with F() expressions and
-`manage.py forum_repair` recomputes them from scratch."""
+`manage.py forum_repair` recomputes them from scratch.
+
+What a topic's or a post's state means is said once, here, by the querysets
+(for rows in the database) and the `is_*` properties beside them (for a row in
+hand); tests/forum/test_querysets.py holds the two to the same answer:
+
+    counted      in the counters: not deleted, not waiting for a moderator
+                 (a post also needs its topic counted)
+    listed       in lists: counted, not unlisted, and for a post not hidden
+    searchable   in the search index: listed (a reply; a first post is
+                 searched as its topic)
+    readable_by  what a reader may open from a list: in a category they read,
+                 not deleted, and out in the open unless it is their own
+
+A post's topic keeps counters of its own with one more rule (a deleted first
+post still counts there: `counted_in_topic`), so that restoring a topic puts
+its numbers back. Moderators read more than `readable_by` gives (deleted and
+held posts, in place on the topic page); forum.permissions says so.
+"""
 
 import secrets
 
@@ -17,11 +35,52 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from forum.core.languages import LANGUAGE_CHOICES, localized
+from forum.core.roles import is_member
+
+
+def in_readable_category(user, prefix: str = "") -> Q:
+    """A Q for rows whose category (at the field path `prefix`) `user` reads:
+    every category for a member; for a visitor a public one whose parent, if
+    any, is public too."""
+    if is_member(user):
+        return Q()
+    public = Category.Visibility.PUBLIC
+    return Q(**{f"{prefix}visibility": public}) & (
+        Q(**{f"{prefix}parent__isnull": True})
+        | Q(**{f"{prefix}parent__visibility": public})
+    )
+
+
+def readable_post(user, prefix: str = "") -> Q:
+    """`Post.objects.readable_by(user)` as a Q on the field path `prefix`, for
+    rows that point at posts (a bookmark filters on "post__")."""
+    in_the_open = Q(
+        **{
+            f"{prefix}awaiting_approval": False,
+            f"{prefix}hidden_at__isnull": True,
+            f"{prefix}topic__awaiting_approval": False,
+        }
+    )
+    if is_member(user):
+        in_the_open |= Q(**{f"{prefix}author": user})
+    return (
+        in_the_open
+        & in_readable_category(user, f"{prefix}topic__category__")
+        & Q(
+            **{
+                f"{prefix}deleted_at__isnull": True,
+                f"{prefix}topic__deleted_at__isnull": True,
+            }
+        )
+    )
 
 
 class CategoryQuerySet(models.QuerySet):
     def public(self):
         return self.filter(visibility=Category.Visibility.PUBLIC)
+
+    def readable_by(self, user):
+        return self.filter(in_readable_category(user))
 
 
 class Category(models.Model):
@@ -127,11 +186,50 @@ class Tag(models.Model):
 
 
 class TopicQuerySet(models.QuerySet):
+    """Topic states (the module docstring defines them)."""
+
+    def counted(self):
+        return self.filter(deleted_at__isnull=True, awaiting_approval=False)
+
     def listed(self):
-        """Topics that appear in lists: not deleted, not unlisted, approved."""
+        return self.counted().filter(is_visible=True)
+
+    def searchable(self):
+        return self.listed()
+
+    def readable_by(self, user):
+        own = Q(author=user) if is_member(user) else Q(pk__in=[])
         return self.filter(
-            deleted_at__isnull=True, is_visible=True, awaiting_approval=False
+            Q(awaiting_approval=False) | own,
+            in_readable_category(user, "category__"),
+            deleted_at__isnull=True,
         )
+
+
+class PostQuerySet(models.QuerySet):
+    """Post states (the module docstring defines them)."""
+
+    def counted_in_topic(self):
+        return self.filter(
+            Q(deleted_at__isnull=True, awaiting_approval=False) | Q(number=1)
+        )
+
+    def counted(self):
+        return self.filter(
+            deleted_at__isnull=True,
+            awaiting_approval=False,
+            topic__deleted_at__isnull=True,
+            topic__awaiting_approval=False,
+        )
+
+    def listed(self):
+        return self.counted().filter(hidden_at__isnull=True, topic__is_visible=True)
+
+    def searchable(self):
+        return self.listed().filter(number__gt=1)
+
+    def readable_by(self, user):
+        return self.filter(readable_post(user))
 
 
 class Topic(models.Model):
@@ -230,6 +328,18 @@ class Topic(models.Model):
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 
+    @property
+    def is_counted(self) -> bool:
+        return self.deleted_at is None and not self.awaiting_approval
+
+    @property
+    def is_listed(self) -> bool:
+        return self.is_counted and self.is_visible
+
+    @property
+    def is_searchable(self) -> bool:
+        return self.is_listed
+
 
 class Post(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="posts")
@@ -264,6 +374,8 @@ class Post(models.Model):
     # only the author and moderators can read it until a moderator decides.
     hidden_at = models.DateTimeField(null=True, blank=True)
 
+    objects = PostQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("post")
         verbose_name_plural = _("posts")
@@ -292,6 +404,22 @@ class Post(models.Model):
     @property
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
+
+    @property
+    def is_counted(self) -> bool:
+        return (
+            self.deleted_at is None
+            and not self.awaiting_approval
+            and self.topic.is_counted
+        )
+
+    @property
+    def is_listed(self) -> bool:
+        return self.is_counted and not self.is_hidden and self.topic.is_visible
+
+    @property
+    def is_searchable(self) -> bool:
+        return self.is_listed and self.number > 1
 
 
 class PostRevision(models.Model):

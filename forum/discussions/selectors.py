@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from forum import permissions
 from forum.core.markdown import existing_usernames, mentioned_usernames
+from forum.discussions.models import readable_post
 from forum.models import (
     Bookmark,
     Category,
@@ -49,7 +50,7 @@ class TopicList:
 def _topics(user):
     topics = (
         Topic.objects.listed()
-        .filter(permissions.visible_category_filter(user, "category__"))
+        .readable_by(user)
         .select_related(
             "category",
             "category__parent",
@@ -137,9 +138,7 @@ def attach_participants(topics):
 def unread_and_new_counts(user) -> dict[str, int]:
     if not permissions.is_member(user):
         return {"unread": 0, "new": 0}
-    topics = Topic.objects.listed().filter(
-        permissions.visible_category_filter(user, "category__")
-    )
+    topics = Topic.objects.listed().readable_by(user)
     return {
         "unread": _unread(topics, user).count(),
         "new": _new(topics, user).count(),
@@ -149,7 +148,7 @@ def unread_and_new_counts(user) -> dict[str, int]:
 def categories_for(user):
     """Top-level categories with their subcategories, as the reader may see them."""
     categories = (
-        permissions.visible_categories(user)
+        Category.objects.readable_by(user)
         .filter(parent__isnull=True)
         .select_related("last_post", "last_post__topic", "last_post__author")
         .prefetch_related("subcategories")
@@ -278,18 +277,9 @@ def last_read_number(user, topic: Topic) -> int | None:
 
 def bookmarks_for(user, page_number=1) -> Page:
     bookmarks = (
-        Bookmark.objects.filter(user=user, post__deleted_at__isnull=True)
-        .filter(permissions.visible_category_filter(user, "post__topic__category__"))
         # Held and hidden posts, and held topics, only when they are the
         # member's own: a bookmark must not become a way to read them.
-        .filter(
-            Q(post__author=user)
-            | Q(
-                post__awaiting_approval=False,
-                post__hidden_at__isnull=True,
-                post__topic__awaiting_approval=False,
-            )
-        )
+        Bookmark.objects.filter(readable_post(user, "post__"), user=user)
         .select_related(
             "post", "post__topic", "post__topic__category", "post__author__profile"
         )

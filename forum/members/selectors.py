@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import get_language_info
 
-from forum import permissions
+from forum.discussions.models import in_readable_category
 from forum.models import Invitation, Post, Profile, Topic
 
 RECENT_LIMIT = 20
@@ -51,17 +51,13 @@ def member_by_username(username: str):
     return member
 
 
-def _visible_posts(viewer, member):
-    """The member's posts the viewer may read: not deleted, in listed topics,
-    and not waiting for a moderator (held posts count nowhere)."""
-    return Post.objects.filter(
-        permissions.visible_category_filter(viewer, "topic__category__"),
+def _counted_posts(viewer, member):
+    """The member's counted posts in listed topics the viewer may read (hidden
+    posts count everywhere; held ones nowhere)."""
+    return Post.objects.counted().filter(
+        in_readable_category(viewer, "topic__category__"),
         author=member,
-        deleted_at__isnull=True,
-        awaiting_approval=False,
-        topic__deleted_at__isnull=True,
         topic__is_visible=True,
-        topic__awaiting_approval=False,
     )
 
 
@@ -70,7 +66,7 @@ def member_stats(viewer, member) -> dict[str, int]:
 
     A topic is counted through its first post, which shares its author.
     """
-    return _visible_posts(viewer, member).aggregate(
+    return _counted_posts(viewer, member).aggregate(
         topics=Count("pk", filter=Q(number=1)),
         replies=Count("pk", filter=Q(number__gt=1)),
         likes=Coalesce(Sum("like_count"), 0),
@@ -80,9 +76,8 @@ def member_stats(viewer, member) -> dict[str, int]:
 def recent_topics(viewer, member, limit: int = RECENT_LIMIT) -> list[Topic]:
     return list(
         Topic.objects.listed()
-        .filter(
-            permissions.visible_category_filter(viewer, "category__"), author=member
-        )
+        .readable_by(viewer)
+        .filter(author=member)
         .select_related("category")
         .order_by("-created_at", "-pk")[:limit]
     )
@@ -90,9 +85,10 @@ def recent_topics(viewer, member, limit: int = RECENT_LIMIT) -> list[Topic]:
 
 def recent_replies(viewer, member, limit: int = RECENT_LIMIT) -> list[Post]:
     return list(
-        _visible_posts(viewer, member)
+        Post.objects.listed()
+        .readable_by(viewer)
         # A hidden post keeps its counts but not its place in the list.
-        .filter(number__gt=1, hidden_at__isnull=True)
+        .filter(author=member, number__gt=1)
         .select_related("topic", "topic__category")
         .order_by("-created_at", "-pk")[:limit]
     )

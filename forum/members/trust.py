@@ -336,9 +336,7 @@ def member_activity() -> dict[int, Activity]:
         comment_likes, "comment__user", "flag_date", since
     )
     replies = _grouped(
-        Post.objects.filter(
-            number__gt=1, deleted_at__isnull=True, awaiting_approval=False
-        ),
+        Post.objects.counted().filter(number__gt=1),
         "author",
         "created_at",
         since,

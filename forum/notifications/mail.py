@@ -485,14 +485,12 @@ def digest_topics(user, start: datetime, end: datetime, limit: int = DIGEST_TOPI
     period count even without any.
     """
     replies = (
-        Post.objects.filter(
+        Post.objects.listed()
+        .filter(
             topic=OuterRef("pk"),
             number__gt=1,
             created_at__gte=start,
             created_at__lt=end,
-            deleted_at__isnull=True,
-            awaiting_approval=False,
-            hidden_at__isnull=True,
         )
         .order_by()
         .values("topic")
@@ -524,7 +522,7 @@ def digest_topics(user, start: datetime, end: datetime, limit: int = DIGEST_TOPI
     )
     return list(
         Topic.objects.listed()
-        .filter(permissions.visible_category_filter(user, "category__"))
+        .readable_by(user)
         .filter(created_at__lt=end)
         .annotate(
             period_replies=Coalesce(Subquery(replies), 0, output_field=IntegerField()),

@@ -1,6 +1,6 @@
 """Recompute the forum's denormalised counters from the rows they summarise.
 
-forum/services.py keeps the counters in step with F() expressions as members
+forum/discussions/counters.py keeps the counters in step with F() expressions as members
 write; this command is the safety net for drift: an edit in the admin, a member
 deleted together with their likes, a bug. Every counter is recomputed in SQL
 from the source rows (posts, likes, views, tags), never from another counter,
@@ -21,8 +21,9 @@ What counts as a visible post differs on purpose between a topic's own counters
 and a category's. Deleting the first post deletes the topic, and the services
 then leave the topic's counters as they were, so that restoring it adds them
 back to the category. A topic's own counters therefore include its first post
-even when that post is deleted (`_TOPIC_VISIBLE`); a category counts only
-non-deleted posts of non-deleted topics.
+even when that post is deleted (`Post.objects.counted_in_topic()`); a
+category counts only non-deleted posts of non-deleted topics
+(`Post.objects.counted()`).
 
 Moderation adds one rule: what waits for a moderator counts nowhere. A held
 reply (`Post.awaiting_approval`) is in no counter, though it has taken its
@@ -38,7 +39,7 @@ from dataclasses import dataclass
 
 from django.core.management.base import BaseCommand, OutputWrapper
 from django.db import models, transaction
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum, Window
+from django.db.models import Count, F, Max, OuterRef, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.db.models.lookups import Exact
 
@@ -46,12 +47,6 @@ from forum.discussions.counters import PARTICIPANTS_SHOWN
 from forum.models import Category, Post, PostLike, Tag, Topic, TopicView
 
 PARTICIPANT_BATCH = 1_000
-
-
-# Posts that count in their topic's own counters (see the module docstring).
-_TOPIC_VISIBLE = Q(deleted_at__isnull=True, awaiting_approval=False) | Q(number=1)
-# Topics that count in their category and tags.
-_TOPIC_COUNTED = Q(deleted_at__isnull=True, awaiting_approval=False)
 
 
 def _count(queryset, group_by: str) -> Coalesce:
@@ -91,9 +86,10 @@ class Counter:
 
 
 def counters() -> list[Counter]:
-    topic_posts = Post.objects.filter(topic=OuterRef("pk")).filter(_TOPIC_VISIBLE)
+    topic_posts = Post.objects.counted_in_topic().filter(topic=OuterRef("pk"))
     newest_topic_post = topic_posts.order_by("-number")
-    visible_posts = Post.objects.filter(
+    # Summed over counted topics below, so the posts' own state is enough.
+    counted_posts = Post.objects.filter(
         topic=OuterRef("pk"), deleted_at__isnull=True, awaiting_approval=False
     )
     post_likes = _count(PostLike.objects.filter(post=OuterRef("pk")), "post")
@@ -168,7 +164,7 @@ def counters() -> list[Counter]:
             Category,
             "topic_count",
             _count(
-                Topic.objects.filter(_TOPIC_COUNTED, category=OuterRef("pk")),
+                Topic.objects.counted().filter(category=OuterRef("pk")),
                 "category",
             ),
         ),
@@ -181,8 +177,9 @@ def counters() -> list[Counter]:
             # than once per category.
             Coalesce(
                 Subquery(
-                    Topic.objects.filter(_TOPIC_COUNTED, category=OuterRef("pk"))
-                    .annotate(visible=_count(visible_posts, "topic"))
+                    Topic.objects.counted()
+                    .filter(category=OuterRef("pk"))
+                    .annotate(visible=_count(counted_posts, "topic"))
                     .order_by()
                     .values("category")
                     .annotate(total=Sum("visible"))
@@ -197,9 +194,7 @@ def counters() -> list[Counter]:
             "topic_count",
             _count(
                 Topic.tags.through.objects.filter(
-                    tag=OuterRef("pk"),
-                    topic__deleted_at__isnull=True,
-                    topic__awaiting_approval=False,
+                    tag=OuterRef("pk"), topic__in=Topic.objects.counted()
                 ),
                 "tag",
             ),
@@ -213,7 +208,8 @@ PARTICIPANTS = "topic.participant_ids"
 def expected_participants(topic_ids: list[int]) -> dict[int, list[int]]:
     """{topic id: up to five distinct poster ids, newest post first}, one query."""
     ranked = (
-        Post.objects.filter(_TOPIC_VISIBLE, topic_id__in=topic_ids)
+        Post.objects.counted_in_topic()
+        .filter(topic_id__in=topic_ids)
         .exclude(author=None)
         .values("topic_id", "author_id")
         .annotate(latest=Max("number"))
@@ -244,12 +240,7 @@ def repair_category_last_posts(*, dry_run: bool) -> int:
     no index on their date): the posts table read once per category.
     """
     newest = (
-        Post.objects.filter(
-            deleted_at__isnull=True,
-            awaiting_approval=False,
-            topic__deleted_at__isnull=True,
-            topic__awaiting_approval=False,
-        )
+        Post.objects.counted()
         .annotate(
             rank=Window(
                 RowNumber(),
