@@ -1,9 +1,14 @@
+"""The forum's URLs, mounted at /<language>/forum/ (config/urls.py).
+
+Ids in paths are `<id:…>` (forum.core.params): an id no row can have is a 404.
+"""
+
 from django.urls import path
 
+from forum.core import params  # noqa: F401 - registers the <id:…> converter
 from forum.discussions import views
 from forum.members import views as profile_views
 from forum.moderation import views as moderation_views
-from forum.notifications import views as email_views  # noqa: F401 - registers <id:…>: an id that no row can have is a 404
 from forum.notifications import views as notification_views
 
 app_name = "forum"
@@ -86,11 +91,13 @@ urlpatterns = [
         profile_views.invitation_accept,
         name="invitation_accept",
     ),
-    path("preferences/", email_views.preferences, name="preferences"),
-    path("unsubscribe/<str:token>/", email_views.unsubscribe, name="unsubscribe"),
+    path("preferences/", notification_views.preferences, name="preferences"),
+    path(
+        "unsubscribe/<str:token>/", notification_views.unsubscribe, name="unsubscribe"
+    ),
     path(
         "unsubscribe/<str:token>/undo/",
-        email_views.unsubscribe_undo,
+        notification_views.unsubscribe_undo,
         name="unsubscribe_undo",
     ),
 ]

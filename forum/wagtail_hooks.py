@@ -84,7 +84,7 @@ register_snippet(ForumViewSetGroup)
 
 
 class MemberPermissionPolicy(ModelPermissionPolicy):
-    """Staff see members and set their trust level (forum.trust.trust_level_set
+    """Staff see members and set their trust level (forum.members.trust.trust_level_set
     checks again); profiles are never added or deleted here."""
 
     def user_has_permission(self, user, action):

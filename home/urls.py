@@ -24,7 +24,7 @@ urlpatterns = [
     path("sent/", views.comment_sent, name="comments-xtd-sent"),
     # Signed: the key names the comment and the address it was sent to.
     path("mute/<str:key>/", xtd_views.mute, name="comments-xtd-mute"),
-    # Flags join the forum's review queue (forum/moderation.py), not xtd's own.
+    # Flags join the forum's review queue (forum/moderation/services.py), not xtd's own.
     path("flag/<id:comment_id>/", views.comment_flag, name="comments-flag"),
     path("flagged/", views.comment_flag_done, name="comments-flag-done"),
     path("delete/<id:comment_id>/", views.comment_delete, name="comments-delete"),

@@ -232,7 +232,7 @@ def comment_reply(request, cid):
 
 
 def comment_flag(request, comment_id):
-    """The forum's flag page (forum/moderation_views.py), for readable comments."""
+    """The forum's flag page (forum/moderation/views.py), for readable comments."""
     _comment_for(request, comment_id, permissions.can_read_comment)
     return moderation_views.flag_comment(request, comment_id)
 

@@ -216,7 +216,8 @@ class _Reader:
             )
             return
         if key == "tags":
-            # As forum.services.clean_tags stores them: lower case, no leading "#".
+            # As forum.discussions.services.clean_tags stores them: lower case,
+            # no leading "#".
             pieces = [tag.lower().lstrip("#") for tag in value.split(",")]
         elif key == "type":
             pieces = [kind.lower() for kind in re.split(r"[|,]", value)]

@@ -31,7 +31,8 @@ from tests.home.test_comments import form_fields
 pytestmark = pytest.mark.django_db
 
 LANGUAGES = ["kk", "ru", "en"]
-# Demo content (forum/demo.py): a public category and topic, and a members-only one.
+# Demo content (forum/management/demo.py): a public category and topic, and a
+# members-only one.
 CATEGORY = "social-media-strategy"
 TOPIC = "Which metrics do you report to leadership every week?"
 MEMBERS_ONLY_TOPIC = "Түнгі ақпараттық шабуыл: алғашқы 60 минут"

@@ -152,13 +152,13 @@ ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGOUT_ON_GET = False
-# The forum's sign-up and log-in forms add a honeypot field (forum/honeypot.py);
-# sign-up also counts accounts per address (forum/ratelimit.py).
+# The forum's sign-up and log-in forms add a honeypot field (forum/members/honeypot.py);
+# sign-up also counts accounts per address (forum/members/ratelimit.py).
 ACCOUNT_FORMS = {
     "signup": "forum.members.accounts.SignupForm",
     "login": "forum.members.accounts.LoginForm",
 }
-# Log-ins and sign-ups are limited by the forum's limiter (forum/ratelimit.py,
+# Log-ins and sign-ups are limited by the forum's limiter (forum/members/ratelimit.py,
 # FORUM_IP_RATE_LIMITS and FORUM_ACCOUNT_RATE_LIMITS below), which answers 429
 # with Retry-After and the form again: allauth's own log-in limits are off, so
 # that one count decides. allauth keeps its other limits (password reset, e-mail
@@ -242,7 +242,7 @@ SECURE_CSP = {
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     # Members from trust level 1 may show pictures from other sites in posts
-    # (forum/trust.py), as on Discourse; data: for small inline images.
+    # (forum/members/trust.py), as on Discourse; data: for small inline images.
     "img-src": [CSP.SELF, "data:", "https:"],
     # The seminar video block's players, and nothing else.
     "frame-src": CSP_VIDEO_PLAYERS,
@@ -360,16 +360,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "search.tasks.repair_index",
         "schedule": 60.0 * 60,
     },
-    # Trust levels from activity (forum/trust.py).
+    # Trust levels from activity (forum/members/trust.py).
     "update-trust-levels": {
         "task": "forum.trust.update_trust_levels",
         "schedule": 60.0 * 60,
     },
 }
-# E-mail digests (forum/emails.py): the daily one every morning from 07:00 in
-# CELERY_TIMEZONE (Asia/Almaty), the weekly one on Monday mornings. Beat asks
-# every quarter of an hour and each period goes out once (forum.DigestRun), so
-# a run the broker missed is made up at the next quarter.
+# E-mail digests (forum/notifications/mail.py): the daily one every morning
+# from 07:00 in CELERY_TIMEZONE (Asia/Almaty), the weekly one on Monday
+# mornings. Beat asks every quarter of an hour and each period goes out once
+# (forum.DigestRun), so a run the broker missed is made up at the next quarter.
 CELERY_BEAT_SCHEDULE |= {
     "forum-digest-daily": {
         "task": "forum.emails.send_digests",

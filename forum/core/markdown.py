@@ -45,7 +45,7 @@ DISGUISED_HOST = re.compile(r"^(?:[/\\]|%5c)*(?:\\|%5c)", re.I)
 def _validate_link(url: str) -> bool:
     """Refuse any scheme but http(s) and mailto, and disguised hosts; relative
     links are fine, and so is a protocol-relative one ("//host/"): it is a
-    link to another site, which forum/trust.py counts as one."""
+    link to another site, which forum/members/trust.py counts as one."""
     url = url.strip()
     return bool(SAFE_LINK.match(url)) and not DISGUISED_HOST.match(url)
 

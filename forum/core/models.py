@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 class AuditEntry(models.Model):
     """Who did what, when and why: every moderator and staff action.
 
-    Written by the services that act (forum/audit.py), never edited: the
+    Written by the services that act (forum/core/audit.py), never edited: the
     Wagtail admin lists and searches it read-only.
     """
 

@@ -7,9 +7,9 @@ to e-mail addresses at allowed domains. An invitation is addressed to one
 person, so its own address is accepted even outside the allowed domains.
 
 Against spam bots the sign-up and log-in forms carry the honeypot field
-(forum/honeypot.py). Sign-ups are counted per client address and log-in
+(forum/members/honeypot.py). Sign-ups are counted per client address and log-in
 attempts per address and, for wrong passwords, per account, by the forum's
-limiter (forum/ratelimit.py; FORUM_IP_RATE_LIMITS, FORUM_ACCOUNT_RATE_LIMITS):
+limiter (forum/members/ratelimit.py; FORUM_IP_RATE_LIMITS, FORUM_ACCOUNT_RATE_LIMITS):
 over a limit the form comes back with what was typed and status 429, with
 Retry-After. allauth's own log-in limits are switched off (ACCOUNT_RATE_LIMITS)
 so that there is one count and one kind of answer; allauth and the forum see

@@ -47,7 +47,7 @@ class Profile(models.Model):
     bio = models.TextField(_("short bio"), max_length=1000, blank=True)
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
 
-    # Community standing (forum/trust.py): computed by a periodic task from
+    # Community standing (forum/members/trust.py): computed by a periodic task from
     # activity, unless staff lock it.
     trust_level = models.PositiveSmallIntegerField(
         _("trust level"), choices=TrustLevel, default=TrustLevel.NEW
@@ -58,7 +58,7 @@ class Profile(models.Model):
         help_text=_("Keep this level: the periodic recalculation leaves it alone."),
     )
 
-    # E-mail preferences (forum/emails.py).
+    # E-mail preferences (forum/notifications/mail.py).
     language = models.CharField(
         _("language of e-mails"),
         max_length=2,

@@ -6,7 +6,7 @@ flagging, uploading, inviting, signing up) has a rate per trust level
 rate per client address (conf.FORUM_IP_RATE_LIMITS) that catches many new
 accounts behind one address. Log-ins are counted here too, per address and,
 for wrong passwords, per account however it is named
-(conf.FORUM_ACCOUNT_RATE_LIMITS; forum/accounts.py): one limiter, so every
+(conf.FORUM_ACCOUNT_RATE_LIMITS; forum/members/accounts.py): one limiter, so every
 limit answers alike, 429 with Retry-After and a message in the reader's language.
 
 The counters live in Django's cache: `add` then `incr`, both atomic in Redis

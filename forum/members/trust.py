@@ -8,7 +8,7 @@ conf.FORUM_TRUST_REQUIREMENTS; staff may set and lock a level by hand
 
 The level gates what a post or a comment may contain (`check_post`: links,
 images, @mentions, from conf.FORUM_TRUST_LIMITS), how often a member may
-act (forum/ratelimit.py), whether they may upload (permissions.can_upload) and
+act (forum/members/ratelimit.py), whether they may upload (permissions.can_upload) and
 whether their first posts wait for a moderator (`needs_approval`).
 """
 

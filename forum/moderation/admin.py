@@ -4,7 +4,7 @@ Both are records of what happened, so they are read-only for everyone, even
 superusers: the permission policy grants "view" to staff and moderators and
 nothing else, so Wagtail offers no add, edit or delete button and its views
 answer such requests with "permission denied". Entries are written only by the
-services that act (forum/audit.py); suspensions are made and lifted from the
+services that act (forum/core/audit.py); suspensions are made and lifted from the
 forum's review queue, where each change is itself audited.
 
 forum/wagtail_hooks.py imports this module, which registers the menu.

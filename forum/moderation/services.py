@@ -3,7 +3,7 @@
 Every decision here is a service in the house shape: permission first, one
 transaction, the review item resolved, an audit entry written, the author told
 through notifications.moderation_outcome (in their own language, rendered by
-forum/notifications.py), and the search index brought in step after commit.
+forum/notifications/services.py), and the search index brought in step after commit.
 
 A post or comment reaches the queue in two ways. It is *held* when a new
 member writes it (trust.needs_approval): it exists, keeps its number, but

@@ -1,6 +1,6 @@
 """Moderation pages: flagging a post or comment, the review queue and its actions.
 
-Thin views over forum/moderation.py. Every page works without JavaScript: the
+Thin views over forum/moderation/services.py. Every page works without JavaScript: the
 flag form is a plain POST (inline in a <details> under each post, or on its
 own page), and the queue's buttons are forms that redirect back to the queue;
 htmx swaps the one item instead when it is there.

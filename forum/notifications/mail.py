@@ -385,8 +385,8 @@ REASONS = {
 def _notification_context(notification: Notification, language: str) -> dict:
     """What the templates show, in the active (recipient's) language.
 
-    The sentence, the title and the link are the bell's own (forum/notifications.py),
-    so that the e-mail says what the site says.
+    The sentence, the title and the link are the bell's own
+    (forum/notifications/texts.py), so that the e-mail says what the site says.
     """
     user, post, comment = notification.user, notification.post, notification.comment
     sentence = notification_texts.describe(notification)

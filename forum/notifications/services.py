@@ -11,7 +11,8 @@ they have one, else their CategoryWatch for the topic's category, else for its
 parent category, else Normal. Muted silences everything about the topic, even
 mentions. Watching adds every new post (in a category: every new topic).
 
-CONTRACT (called from forum/services.py, forum/moderation.py, home/):
+CONTRACT (called from forum/discussions/services.py,
+forum/moderation/services.py, home/):
 - post_created(post): a visible post was created or approved; fan out after commit.
 - post_edited(post): notify members newly mentioned by the edit.
 - track_after_posting(*, user, topic): creating or replying sets tracking.
@@ -64,7 +65,7 @@ POST_KINDS = [Kind.REPLY, Kind.QUOTE, Kind.MENTION, Kind.NEW_TOPIC, Kind.POSTED]
 # An edit can only add names: new quotes and new mentions.
 EDIT_KINDS = [Kind.QUOTE, Kind.MENTION]
 MODERATION_OUTCOMES = ("approved", "hidden", "deleted", "suspended", "held")
-# The kinds worth an e-mail (forum/emails.py sends them). Likes are not: the
+# The kinds worth an e-mail (forum/notifications/mail.py sends them). Likes are not: the
 # bell shows them. Replies to comments are e-mailed by django-comments-xtd, to
 # those who ticked "E-mail me when someone replies" on the comment form: that
 # choice is the member's, so no second path.

@@ -101,7 +101,7 @@ def notification_read(request, notification_id: int):
     if is_htmx(request):
         return render(
             request,
-            "forum/includes/notification_item.html",
+            "forum/_notification_item.html",
             {"notification": notification, "just_read": True},
         )
     return redirect(_back(request, reverse("forum:notifications")))
@@ -135,7 +135,7 @@ def _watch_save(request, set_level, **target):
         # swaps no 4xx answer, so an error comes back as a 200 fragment too.
         return render(
             request,
-            "forum/includes/watch_status.html",
+            "forum/_watch_status.html",
             {f"watch_{kind}": watched, "watch_error": error},
         )
     if error:

@@ -1,3 +1,5 @@
+"""Template tags for forum pages: names, avatars, category colours."""
+
 from django import template
 from django.utils.html import format_html
 

@@ -44,7 +44,7 @@ PHONE = {"width": 390, "height": 844}
 LANGUAGES = ["kk", "ru", "en"]
 SEMINAR_PATH = "/{lang}/seminars/strategic-digital-communications-astana/"
 NEWS_PATH = "/{lang}/news/press-services-seminar-astana/"
-# Demo threads (forum/demo.py) the tests use.
+# Demo threads (forum/management/demo.py) the tests use.
 METRICS_TOPIC = "Which metrics do you report to leadership every week?"
 SUBTITLES_TOPIC = "Subtitles on every video: worth the effort?"
 MEMBERS_ONLY_TOPIC = "Түнгі ақпараттық шабуыл: алғашқы 60 минут"

@@ -270,7 +270,7 @@ def test_a_backslash_disguising_another_site_as_a_path_is_no_link(raw):
 
 
 def test_a_protocol_relative_link_stays_a_link_to_its_site():
-    """forum/trust.py counts it as a link to another site (test_trust.py)."""
+    """forum/members/trust.py counts it as a link to another site (test_trust.py)."""
     (a,) = [
         a for tag, a in parse(render("[x](//e.example/c)", {})).elements if tag == "a"
     ]

@@ -7,13 +7,14 @@ there are none yet, tags, topics and posts written in Kazakh, Russian and
 English about press-service work, likes, views and read markers. The same
 --seed gives the same forum.
 
-Going through forum.services would take hours for 200,000 posts, so it writes
-rows directly, in batches of 5,000: bulk_create, or COPY on PostgreSQL, with
-post numbers and the topics' counters set from the plan. forum_repair's logic
-then fills in what needs post ids (last posts, the categories' and tags'
-counters) and checks the rest, so the result is what the services would have
-left. Everything happens in one transaction: an interrupted run leaves nothing
-behind. On a 2-CPU machine 200,000 posts take about 40 seconds on PostgreSQL.
+Going through forum.discussions.services would take hours for 200,000 posts,
+so it writes rows directly, in batches of 5,000: bulk_create, or COPY on
+PostgreSQL, with post numbers and the topics' counters set from the plan.
+forum_repair's logic then fills in what needs post ids (last posts, the
+categories' and tags' counters) and checks the rest, so the result is what the
+services would have left. Everything happens in one transaction: an
+interrupted run leaves nothing behind. On a 2-CPU machine 200,000 posts take
+about 40 seconds on PostgreSQL.
 """
 
 import html
