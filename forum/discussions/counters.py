@@ -18,13 +18,8 @@ from search import api as search
 PARTICIPANTS_SHOWN = 5
 
 
-def topic_counts(topic: Topic) -> bool:
-    """Whether the topic counts in its category and tags (forum_repair agrees)."""
-    return topic.deleted_at is None and not topic.awaiting_approval
-
-
 def set_tags(topic: Topic, names: list[str]):
-    counted = topic_counts(topic)
+    counted = topic.is_counted
     current = {tag.name: tag for tag in topic.tags.all()}
     wanted = set(names)
     removed = [tag for name, tag in current.items() if name not in wanted]
@@ -84,7 +79,7 @@ def visibility_changed(post: Post, *, sign: int, now=None):
             post_count=F("post_count") + sign,
             like_count=F("like_count") + sign * post.like_count,
         )
-        if topic_counts(topic):
+        if topic.is_counted:
             Category.objects.filter(pk=topic.category_id).update(
                 post_count=F("post_count") + sign
             )
@@ -132,7 +127,7 @@ def publish_held(post: Post) -> None:
             counters["like_count"] = F("like_count") + fresh.like_count
         Topic.objects.filter(pk=topic.pk).update(**counters)
         if fresh.deleted_at is None:
-            if topic_counts(topic):
+            if topic.is_counted:
                 Category.objects.filter(pk=topic.category_id).update(
                     post_count=F("post_count") + 1
                 )

@@ -182,7 +182,7 @@ def topic_edit(
             topic.title, topic.slug = title, topic_slug(title)
     if category is not None and category.pk != topic.category_id:
         _require(permissions.can_create_topic(actor, category))
-        if counters.topic_counts(topic):
+        if topic.is_counted:
             counters.move_topic(topic, topic.category, category)
         topic.category = category
     topic.save(update_fields=["title", "slug", "category"])
@@ -303,7 +303,7 @@ def _add_post(
             last_poster=actor,
             participant_ids=participants[: counters.PARTICIPANTS_SHOWN],
         )
-        if counters.topic_counts(locked):
+        if locked.is_counted:
             Category.objects.filter(pk=topic.category_id).update(
                 post_count=F("post_count") + 1, last_post=post
             )
