@@ -6,7 +6,6 @@ own page), and the queue's buttons are forms that redirect back to the queue;
 htmx swaps the one item instead when it is there.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,37 +22,9 @@ from forum.core import params
 from forum.core.web import is_htmx
 from forum.discussions import selectors
 from forum.members import honeypot, ratelimit
-from forum.models import Flag, ReviewItem, Suspension
+from forum.models import ReviewItem, Suspension
 from forum.moderation import services as moderation
-
-
-class FlagForm(honeypot.HoneypotMixin, forms.Form):
-    reason = forms.ChoiceField(
-        label=gettext_lazy("Why should the moderators look at this?"),
-        choices=Flag.Reason.choices,
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(
-        label=gettext_lazy("Note for the moderators"),
-        help_text=gettext_lazy("Required when you choose “Something else”."),
-        required=False,
-        max_length=moderation.NOTE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-class SuspendForm(forms.Form):
-    days = forms.IntegerField(
-        label=gettext_lazy("Days"),
-        min_value=1,
-        max_value=moderation.SUSPENSION_MAX_DAYS,
-        initial=7,
-    )
-    reason = forms.CharField(
-        label=gettext_lazy("Reason (the member will read it)"),
-        max_length=moderation.REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+from forum.moderation.forms import FlagForm, SuspendForm
 
 
 def _add_errors(form, error: ValidationError):

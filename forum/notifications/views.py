@@ -12,7 +12,6 @@ authority. Mail clients POST to it on their own (RFC 8058), without a CSRF
 token, so its POST is exempt; a GET only shows what the button will stop.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,19 +19,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forum import permissions
-from forum.core.languages import LANGUAGE_CHOICES
 from forum.core.web import is_htmx
 from forum.discussions import selectors
-from forum.models import DigestFrequency, Notification
+from forum.models import Notification
 from forum.notifications import mail as emails
 from forum.notifications import selectors as notification_selectors
 from forum.notifications import services as notifications
 from forum.notifications import texts as notification_texts
+from forum.notifications.forms import PreferencesForm
 
 FILTERS = ("all", "unread")
 
@@ -157,34 +155,6 @@ def topic_watch(request, topic_id: int):
 def category_watch(request, category_slug: str):
     category = selectors.category_by_slug(request.user, category_slug)
     return _watch_save(request, notifications.category_watch_set, category=category)
-
-
-class PreferencesForm(forms.Form):
-    email_notifications = forms.BooleanField(
-        label=gettext_lazy("E-mail me about notifications I have not read on the site"),
-        help_text=gettext_lazy(
-            "Replies, mentions, quotes and activity you watch, about ten minutes "
-            "later, unless you have seen them here first. Likes never send e-mail."
-        ),
-        required=False,
-    )
-    digest = forms.ChoiceField(
-        label=gettext_lazy("Digest of popular topics, new seminars and news"),
-        choices=DigestFrequency.choices,
-        widget=forms.RadioSelect,
-    )
-    language = forms.ChoiceField(
-        label=gettext_lazy("Language of e-mails"),
-        choices=LANGUAGE_CHOICES,
-    )
-
-    @classmethod
-    def initial_for(cls, user) -> dict:
-        return {
-            "email_notifications": emails.wants_notification_emails(user),
-            "digest": emails.digest_frequency(user),
-            "language": emails.language_of(user),
-        }
 
 
 @login_required
