@@ -33,8 +33,6 @@ TIMEOUT_SECONDS = 1
 # The oldest due outbox job may wait this long before health says degraded:
 # the relay runs every few seconds and a job takes a moment.
 OUTBOX_MAX_WAIT_SECONDS = 120
-# Jobs failing this many times mean a dependency is down or a job is broken.
-OUTBOX_FAILING_ATTEMPTS = 5
 
 OK, DEGRADED, DOWN, DISABLED = "ok", "degraded", "down", "disabled"
 
@@ -93,7 +91,9 @@ def _check_search() -> dict:
 
 def _check_outbox() -> dict:
     backlog = outbox.backlog()
-    failing = outbox.failing(attempts=OUTBOX_FAILING_ATTEMPTS)
+    # Failing as often as a broken job may before it is given up: a dependency
+    # has been down a while.
+    failing = outbox.failing(attempts=settings.OUTBOX_MAX_ATTEMPTS)
     late = backlog["oldest_due_seconds"] > OUTBOX_MAX_WAIT_SECONDS
     return {
         **backlog,

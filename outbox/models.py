@@ -32,14 +32,13 @@ class JobQuerySet(models.QuerySet):
         """Neither done nor failed: waiting, dispatched or running."""
         return self.filter(done_at__isnull=True, failed_at__isnull=True)
 
-    def ready(self, now=None, *, queue_empty: bool = False):
+    def ready(self, now, *, queue_empty: bool = False):
         """Due and not in a worker's hands: waiting, or dispatched and lost.
 
         A dispatched job not started within two leases (or a minute, when the
         queue is known to be empty) lost its message; a started one not
         finished within a lease lost its worker.
         """
-        now = now or timezone.now()
         unstarted_grace = (
             timedelta(seconds=settings.OUTBOX_LOST_MESSAGE_SECONDS)
             if queue_empty
@@ -55,6 +54,11 @@ class JobQuerySet(models.QuerySet):
     def failing(self):
         """Pending jobs that have failed at least once."""
         return self.pending().exclude(last_error="")
+
+    def failed(self):
+        """Given up after OUTBOX_MAX_ATTEMPTS: only `manage.py outbox
+        --retry-failed` sends them again."""
+        return self.filter(failed_at__isnull=False)
 
 
 class Job(models.Model):

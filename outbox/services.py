@@ -72,8 +72,8 @@ def enqueue_many(
         ]
     )
     if send_at_commit:
-        for job in jobs:
-            transaction.on_commit(partial(tasks.publish, job.pk), using=using)
+        pks = [job.pk for job in jobs]
+        transaction.on_commit(partial(tasks.publish_all, pks), using=using)
     return len(jobs)
 
 
@@ -86,18 +86,17 @@ def _send_at_commit(due_at: datetime | None, now: datetime) -> bool:
     return (due_at is None or due_at <= now) and not tasks.broker.is_open()
 
 
-def backlog(now=None) -> dict:
+def backlog() -> dict:
     """Pending jobs, those due, those that have failed at least once, those
     given up, and how long the oldest due one has been waiting."""
-    now = now or timezone.now()
-    pending = Job.objects.pending()
-    row = pending.aggregate(
+    now = timezone.now()
+    row = Job.objects.pending().aggregate(
         pending=Count("pk"),
         due=Count("pk", filter=Q(due_at__lte=now)),
+        failing=Count("pk", filter=~Q(last_error="")),
         oldest_due=Min("due_at", filter=Q(due_at__lte=now)),
     )
-    row["failing"] = Job.objects.failing().count()
-    row["failed"] = Job.objects.filter(failed_at__isnull=False).count()
+    row["failed"] = Job.objects.failed().count()
     oldest = row.pop("oldest_due")
     row["oldest_due_seconds"] = (
         round((now - oldest).total_seconds(), 1) if oldest else 0.0
@@ -112,7 +111,7 @@ def failing(*, attempts: int) -> int:
 
 def retry_failed() -> int:
     """Give every failed job another go, from now (`manage.py outbox`)."""
-    return Job.objects.filter(failed_at__isnull=False).update(
+    return Job.objects.failed().update(
         failed_at=None,
         attempts=0,
         due_at=timezone.now(),

@@ -2,7 +2,8 @@
 
 A job due now is marked dispatched when it is written and published when its
 transaction commits (`outbox.services.enqueue`). Everything else goes through
-`dispatch()`, which celery beat runs every OUTBOX_RELAY_INTERVAL seconds:
+`dispatch()`, which the relay (celery beat, every OUTBOX_RELAY_INTERVAL
+seconds) runs in batches:
 jobs whose publish found the broker down, delayed jobs that have come due,
 failed jobs whose back-off is over, jobs whose message was lost (dispatched,
 never started, and the queue is empty) and jobs whose worker died (started
@@ -64,14 +65,13 @@ class _BrokerBreaker:
 broker = _BrokerBreaker()
 
 
-def dispatch(*, limit: int | None = None) -> int:
+def dispatch() -> int:
     """Hand ready jobs to Celery; returns how many went.
 
     The jobs are marked dispatched in a short transaction that skips rows
     another relay has locked, and published after it commits, so no broker
     round trip happens under a database lock.
     """
-    limit = limit or settings.OUTBOX_RELAY_BATCH
     now = timezone.now()
     queue_empty = _queue_is_empty()
     with transaction.atomic():
@@ -79,19 +79,12 @@ def dispatch(*, limit: int | None = None) -> int:
             Job.objects.ready(now, queue_empty=queue_empty)
             .select_for_update(skip_locked=True)
             .order_by("due_at", "pk")
-            .values_list("pk", flat=True)[:limit]
+            .values_list("pk", flat=True)[: settings.OUTBOX_RELAY_BATCH]
         )
         if not pks:
             return 0
         Job.objects.filter(pk__in=pks).update(dispatched_at=now)
-    sent = 0
-    for pk in pks:
-        if not publish(pk, even_if_down=True):
-            # The broker is down: the rest wait for the next relay.
-            _undispatch(pks[sent + 1 :])
-            break
-        sent += 1
-    return sent
+    return publish_all(pks, even_if_down=True)
 
 
 def _queue_is_empty() -> bool:
@@ -132,6 +125,16 @@ def publish(job_id: int, *, even_if_down: bool = False) -> bool:
         return False
     broker.reset()
     return True
+
+
+def publish_all(pks: list[int], *, even_if_down: bool = False) -> int:
+    """`publish` each job until the broker fails; the rest wait for the relay,
+    released in one UPDATE. Returns how many went."""
+    for sent, pk in enumerate(pks):
+        if not publish(pk, even_if_down=even_if_down):
+            _undispatch(pks[sent + 1 :])
+            return sent
+    return len(pks)
 
 
 def _undispatch(pks: list[int]) -> None:
@@ -257,7 +260,7 @@ def relay() -> int:
 
 @shared_task(name="outbox.purge", ignore_result=True)
 def purge() -> int:
-    """celery beat, hourly: forget jobs done more than OUTBOX_KEEP_DONE ago."""
+    """celery beat, hourly: forget jobs done more than OUTBOX_KEEP_DONE_SECONDS ago."""
     cutoff = timezone.now() - timedelta(seconds=settings.OUTBOX_KEEP_DONE_SECONDS)
     deleted, _by_model = Job.objects.filter(done_at__lt=cutoff).delete()
     return deleted

@@ -1,16 +1,16 @@
 """The tests that work with days pass at any hour, not only when CI happens to run.
 
 TIME_ZONE is Asia/Almaty (UTC+5): from 19:00 to 24:00 UTC its date is already
-tomorrow's, and a test that takes "today" from UTC fails in those hours (issue 10).
-This reruns the date-sensitive tests in a child pytest whose clock libfaketime
-moves to 23:30 UTC today. The whole suite at that hour is `make test-late`.
+tomorrow's, and a test that takes "today" from UTC fails in those hours.
+This reruns the date-sensitive tests through scripts/test-at, whose clock
+libfaketime moves to 23:30 UTC today. The whole suite at that hour is
+`make test-late`, through the same script.
 
 libfaketime comes from Debian (`apt-get install faketime`); without it the test is
 skipped with the reason on a developer's machine and fails when CI=true, like every
 other missing tool (.ci/run installs it).
 """
 
-import datetime
 import os
 import shutil
 import subprocess
@@ -22,7 +22,7 @@ import pytest
 from tests.conftest import IN_CI
 
 ROOT = Path(__file__).resolve().parent.parent
-LATE_UTC = datetime.time(23, 30)  # 04:30 the next day in Almaty
+LATE_UTC = "23:30"  # 04:30 the next day in Almaty
 
 DATE_SENSITIVE = [
     "tests/forum/test_audit.py::test_the_audit_log_filters_by_action_and_date",
@@ -37,33 +37,15 @@ DATE_SENSITIVE = [
 def test_the_date_sensitive_tests_pass_at_2330_utc():
     if "FAKETIME" in os.environ:
         pytest.skip("already running under faketime")
-    faketime = shutil.which("faketime")
-    if faketime is None:
+    if shutil.which("faketime") is None:
         message = "faketime is not installed (apt-get install faketime)"
         if IN_CI:
             pytest.fail(f"{message}; CI=true makes a missing tool an error")
         pytest.skip(message)
-    now = datetime.datetime.now(datetime.UTC)
-    late = datetime.datetime.combine(now.date(), LATE_UTC, tzinfo=datetime.UTC)
-    # An offset, not a start time: the clock keeps running (a frozen one hangs
-    # code that waits), and every process the child starts shares it.
-    offset = int((late - now).total_seconds())
-
     child = subprocess.run(  # noqa: S603 - fixed arguments, no shell
-        [
-            faketime,
-            "-f",
-            f"{offset:+d}",
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            *DATE_SENSITIVE,
-        ],
+        [ROOT / "scripts" / "test-at", "-q", "-p", "no:cacheprovider", *DATE_SENSITIVE],
         cwd=ROOT,
-        env=os.environ | {"DJANGO_SETTINGS_MODULE": "config.settings.test"},
+        env=os.environ | {"AT": LATE_UTC, "PYTHON": sys.executable},
         capture_output=True,
         text=True,
         timeout=600,

@@ -479,7 +479,7 @@ class Bookmark(models.Model):
 
 
 class Mention(models.Model):
-    """A member named in a post; the notifications issue delivers these."""
+    """A member named in a post; the fan-out notifies them (notifications.services)."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mentions")
     user = models.ForeignKey(

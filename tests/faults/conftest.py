@@ -20,6 +20,7 @@ import socket
 import subprocess
 import sys
 import time
+from abc import ABC, abstractmethod
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,7 @@ def wait_for(predicate, *, timeout: float, what: str, every: float = 0.2):
     pytest.fail(f"{what}: not within {timeout} s")
 
 
-class Server:
+class Server(ABC):
     """A server process of the test's own: stop it (by pid), start it again
     on the same port, pause and resume it (SIGSTOP: it accepts connections
     and never answers, as a hanging server does)."""
@@ -59,11 +60,13 @@ class Server:
         self.name, self.port = name, port
         self.process: subprocess.Popen | None = None
 
+    @abstractmethod
     def command(self) -> list[str]:
-        raise NotImplementedError
+        """The command line that starts this server on `self.port`."""
 
+    @abstractmethod
     def ready(self) -> bool:
-        raise NotImplementedError
+        """Whether the server answers (polled after a start or a resume)."""
 
     def start(self) -> "Server":
         self.process = subprocess.Popen(

@@ -32,7 +32,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"{count} job(s) queued again"))
             return
         if failed:
-            jobs = Job.objects.filter(failed_at__isnull=False).order_by("-failed_at")
+            jobs = Job.objects.failed().order_by("-failed_at")
             for job in jobs[:SHOWN]:
                 self.stdout.write(
                     f"#{job.pk} {job.action}{tuple(job.args)} "
