@@ -4,7 +4,7 @@ Members are signed in, so their name and e-mail come from the account (the post
 view of django-contrib-comments fills them in); the template renders only the
 text, the follow-up choice and the hidden security fields.
 
-The text passes the same trust-level gate as a forum post (forum.trust: links,
+The text passes the same trust-level gate as a forum post (forum.members.trust: links,
 images, mentions). django-contrib-comments builds the form without the request,
 so home.views.comment_post names the author for the length of the request with
 `commenting_as()`.

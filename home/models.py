@@ -21,10 +21,11 @@ from wagtail.snippets.models import register_snippet
 
 from forum.discussions import selectors as forum_selectors
 from forum.members import display
+from forum.permissions import can_flag_comment
 
 from . import selectors
 from .blocks import AgendaBlock, BodyBlock, MaterialsBlock, OrganisersBlock
-from .permissions import can_comment, can_flag_comment, can_like_comment
+from .permissions import can_comment, can_like_comment
 
 NEWS_PER_PAGE = 10
 HOME_TOPICS = 5
@@ -340,5 +341,6 @@ class NewsPage(Page):
         verbose_name_plural = _("news")
 
 
-# The page types members comment on.
+# The page types members comment on: those that say `takes_comments`, which is
+# how home.permissions asks without importing the models.
 COMMENTABLE = (NewsPage, SeminarPage)

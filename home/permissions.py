@@ -13,8 +13,7 @@ comment by id, so every comment URL asks here first (home/views.py).
 
 from django.conf import settings
 
-from forum.permissions import (  # noqa: F401 - asked of this module by templates
-    can_flag_comment,
+from forum.permissions import (
     can_review_comment,
     can_write,
     is_member,

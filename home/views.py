@@ -116,9 +116,10 @@ def comment_post(request):
     lands here); a member posting where comments are not taken gets 403.
     Then the forum's spam defences: the honeypot (400), the member's comment
     rate (429, the form and its text shown again) and the trust-level gate on
-    links, images and mentions (forum.trust.check_post, as a form error).
-    Everything else (security hash, errors and preview, saving, xtd's
-    follow-up e-mails) is the package's own flow.
+    links, images and mentions (forum.members.trust.check_post, as a form
+    error). Everything else (security hash, errors and preview, saving) is
+    the package's own flow; its follow-up e-mails go through the outbox
+    (home/tasks.py).
     """
     try:
         page = _comment_target(request.POST)

@@ -21,6 +21,13 @@ def index_later(kind: str, pk: int) -> None:
     outbox.enqueue("search.index_document", kind, pk)
 
 
+def index_many_later(kind: str, pks) -> None:
+    """`index_later` for many rows of a kind, in one INSERT."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown search kind {kind!r}")
+    outbox.enqueue_many("search.index_document", [[kind, pk] for pk in pks])
+
+
 def index_topic_later(topic_id: int) -> None:
     """A topic and all its posts: after a change every post document carries."""
     outbox.enqueue("search.index_topic", topic_id)

@@ -34,11 +34,11 @@ class SearchConfig(AppConfig):
         post_save.connect(
             receivers.category_saved, sender=category, dispatch_uid="search-category"
         )
-        for signal in (post_save, post_delete):
+        for signal, uid in ((post_save, "saved"), (post_delete, "deleted")):
             signal.connect(
                 receivers.privacy_changed,
                 sender="wagtailcore.PageViewRestriction",
-                dispatch_uid=f"search-privacy-{id(signal)}",
+                dispatch_uid=f"search-privacy-{uid}",
             )
         comment = "django_comments_xtd.XtdComment"
         post_save.connect(

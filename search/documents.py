@@ -25,9 +25,9 @@ from wagtail.documents import get_document_model
 
 from forum.core.markdown import render as render_markdown
 from forum.models import Category, Post, Topic
-from home.models import NewsPage, SeminarPage
+from home.models import COMMENTABLE, NewsPage, SeminarPage
 
-from .backends.base import VISIBILITY_MEMBERS, VISIBILITY_PUBLIC, SearchDocument
+from .backends.base import KINDS, VISIBILITY_MEMBERS, VISIBILITY_PUBLIC, SearchDocument
 from .language import detect_language
 
 logger = logging.getLogger(__name__)
@@ -227,8 +227,6 @@ def material_document(document) -> SearchDocument | None:
 
 # Comments on news and seminars ------------------------------------------------------
 
-COMMENTED_MODELS = (NewsPage, SeminarPage)
-
 
 def _comments():
     return XtdComment.norel_objects.select_related("user").annotate(
@@ -244,7 +242,7 @@ def comment_document(comment: XtdComment, page=None) -> SearchDocument | None:
     if not comment.is_public or comment.is_removed:
         return None
     page = page if page is not None else comment.content_object
-    if not isinstance(page, COMMENTED_MODELS) or not _page_searchable(page):
+    if not isinstance(page, COMMENTABLE) or not _page_searchable(page):
         return None
     # Plain text: the tags go and the entities the renderer escaped come back.
     body = unescape(_text(render_markdown(comment.comment)))
@@ -265,7 +263,7 @@ def comment_document(comment: XtdComment, page=None) -> SearchDocument | None:
 
 
 def _comment_documents() -> Iterator[SearchDocument]:
-    for model in COMMENTED_MODELS:
+    for model in COMMENTABLE:
         comments = _comments().filter(
             content_type=ContentType.objects.get_for_model(model),
             is_public=True,
@@ -341,3 +339,9 @@ def documents(kind: str) -> Iterator[SearchDocument]:
                 yield found
     elif kind == "comment":
         yield from _comment_documents()
+
+
+def all_documents() -> Iterator[SearchDocument]:
+    """Every searchable document of every kind: what a rebuild writes."""
+    for kind in KINDS:
+        yield from documents(kind)

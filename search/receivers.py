@@ -10,7 +10,7 @@ from django_comments_xtd.models import XtdComment
 
 from home.models import NewsPage, SeminarPage
 
-from .api import index_category_later, index_later
+from .api import index_category_later, index_later, index_many_later
 
 # What every topic and post document carries of its category: who may read
 # it (with its parent's), its slug and its name.
@@ -31,8 +31,7 @@ def _index_page_comments(page) -> None:
         content_type=ContentType.objects.get_for_model(type(page)),
         object_pk=str(page.pk),
     )
-    for pk in comments.values_list("pk", flat=True):
-        index_later("comment", pk)
+    index_many_later("comment", comments.values_list("pk", flat=True))
 
 
 def page_changed(sender, instance, **kwargs):
@@ -44,9 +43,12 @@ def page_changed(sender, instance, **kwargs):
     index_later(kind, page.pk)
     _index_page_comments(page)
     if kind == "seminar":
-        for block in page.materials:
-            if block.block_type == "document":
-                index_later("material", block.value["document"].pk)
+        documents = [
+            block.value["document"].pk
+            for block in page.materials
+            if block.block_type == "document"
+        ]
+        index_many_later("material", documents)
 
 
 def page_deleted(sender, instance, **kwargs):
@@ -70,8 +72,7 @@ def comment_saved(sender, instance, raw=False, **kwargs):
     if raw or not instance.thread_id:
         return
     thread = XtdComment.norel_objects.filter(thread_id=instance.thread_id)
-    for pk in thread.values_list("pk", flat=True):
-        index_later("comment", pk)
+    index_many_later("comment", thread.values_list("pk", flat=True))
 
 
 def comment_deleted(sender, instance, **kwargs):

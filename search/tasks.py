@@ -22,7 +22,7 @@ from outbox.registry import action
 from . import health, indexer
 from .backend import get_backend
 from .backends.base import KINDS
-from .documents import documents, post_document, topic_document
+from .documents import all_documents, documents, post_document, topic_document
 
 logger = logging.getLogger(__name__)
 
@@ -154,8 +154,9 @@ def heal_index() -> str:
             state["missing"] or "none",
             state["short"] or "none",
         )
-        stream = (document for kind in KINDS for document in documents(kind))
-        count = get_backend().rebuild(stream)
+        count = get_backend().rebuild(all_documents())
+        # The remembered state is the web processes'; forgetting it here only
+        # matters where they share this process (eager Celery, `make run`).
         health.remembered.forget()
         logger.warning("search index rebuilt: %d documents", count)
         after = health.assess()

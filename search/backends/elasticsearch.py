@@ -153,10 +153,6 @@ class Breaker:
         self._opened_at: float | None = None
         self._probing_since: float | None = None
 
-    @property
-    def is_open(self) -> bool:
-        return self._opened_at is not None
-
     def allow(self) -> bool:
         if self._opened_at is None:
             return True
@@ -199,7 +195,7 @@ def breaker_for(url: str) -> Breaker:
     """The process's breaker for the server at `url`."""
     with _breakers_lock:
         if url not in _breakers:
-            cooldown = getattr(settings, "ELASTICSEARCH_COOLDOWN", 30)
+            cooldown = settings.ELASTICSEARCH_COOLDOWN
             _breakers[url] = Breaker(cooldown)
         return _breakers[url]
 

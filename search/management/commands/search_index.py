@@ -9,8 +9,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from search.backends.base import KINDS, SearchUnavailable
-from search.documents import documents
+from search.backends.base import SearchUnavailable
+from search.documents import all_documents
 from search.indexer import writers
 
 
@@ -43,9 +43,8 @@ class Command(BaseCommand):
             raise CommandError("Say --rebuild to rebuild the whole index.")
         for backend in writers():
             progress = Progress(backend.name, stream=self.stderr._out)
-            stream = (doc for kind in KINDS for doc in documents(kind))
             try:
-                total = backend.rebuild(stream, progress=progress)
+                total = backend.rebuild(all_documents(), progress=progress)
             except SearchUnavailable as error:
                 raise CommandError(f"{backend.name} is unavailable: {error}") from error
             elapsed = progress.done(total)
