@@ -158,11 +158,12 @@ ACCOUNT_FORMS = {
     "signup": "forum.members.accounts.SignupForm",
     "login": "forum.members.accounts.LoginForm",
 }
-# Log-ins and sign-ups are limited by the forum's limiter (forum/members/ratelimit.py,
-# FORUM_IP_RATE_LIMITS and FORUM_ACCOUNT_RATE_LIMITS below), which answers 429
-# with Retry-After and the form again: allauth's own log-in limits are off, so
-# that one count decides. allauth keeps its other limits (password reset, e-mail
-# confirmation), answered with templates/429.html.
+# Log-ins and sign-ups are limited by the forum's limiter
+# (forum/members/ratelimit.py; FORUM_IP_RATE_LIMITS and FORUM_ACCOUNT_RATE_LIMITS
+# in forum/conf.py), which answers 429 with Retry-After and the form again:
+# allauth's own log-in limits are off, so that one count decides. allauth keeps its
+# other limits (password reset, e-mail confirmation), answered with
+# templates/429.html.
 ACCOUNT_RATE_LIMITS = {
     "login": False,
     "login_failed": False,

@@ -24,11 +24,19 @@ def _claim(key: str, user) -> EmailDelivery | None:
         return None
 
 
+def already_claimed(key: str) -> bool:
+    """Whether `key` was sent, or is being sent by another attempt."""
+    return EmailDelivery.objects.filter(key=key).exists()
+
+
 def send_once(key: str, user, build) -> bool:
     """Send the message `build()` returns unless `key` was sent or is being sent.
 
-    Callers look the key up first, so that a repeat does not even render.
+    The key is looked up before `build()`, so that a repeat does not even
+    render; the claim below settles a race between two attempts.
     """
+    if already_claimed(key):
+        return False
     message = build()
     delivery = _claim(key, user)
     if delivery is None:

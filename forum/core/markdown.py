@@ -91,25 +91,30 @@ def mentioned_usernames(raw: str) -> set[str]:
     return {name.rstrip(".-").lower() for name in MENTION.findall(raw)}
 
 
+def _members_named(candidates: set[str]):
+    """The active members whose username is one of the (non-empty) candidates,
+    whatever its case."""
+    User = get_user_model()
+    field = User.USERNAME_FIELD
+    query = reduce(or_, (Q(**{f"{field}__iexact": name}) for name in candidates))
+    return User.objects.filter(query, is_active=True)
+
+
 def mentioned_members(candidates: set[str]) -> dict:
     """{lowercased name: the active member} for the candidates, in one query."""
     if not candidates:
         return {}
-    User = get_user_model()
-    field = User.USERNAME_FIELD
-    query = reduce(or_, (Q(**{f"{field}__iexact": name}) for name in candidates))
-    return {
-        user.get_username().lower(): user
-        for user in User.objects.filter(query, is_active=True)
-    }
+    return {user.get_username().lower(): user for user in _members_named(candidates)}
 
 
 def existing_usernames(candidates: set[str]) -> dict[str, str]:
-    """{lowercased: real username} for the candidates that are members."""
-    return {
-        name: user.get_username()
-        for name, user in mentioned_members(candidates).items()
-    }
+    """{lowercased: real username} for the candidates that are members, in one
+    query of the names only (readers' pages render with it)."""
+    if not candidates:
+        return {}
+    field = get_user_model().USERNAME_FIELD
+    names = _members_named(candidates).values_list(field, flat=True)
+    return {name.lower(): name for name in names}
 
 
 @dataclass(frozen=True)

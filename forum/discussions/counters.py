@@ -87,10 +87,7 @@ def visibility_changed(post: Post, *, sign: int, now=None):
             Topic.objects.filter(pk=topic.pk).update(solution=None)
         refresh_topic_activity(topic.pk)
     refresh_category_last_post(topic.category_id)
-    if post.is_first:
-        search.index_topic_later(topic.pk)
-    else:
-        index_post_later(post)
+    reindex_after_visibility(post)
 
 
 def publish_held(post: Post) -> None:
@@ -167,6 +164,15 @@ def refresh_category_last_post(category_id: int):
         .first()
     )
     Category.objects.filter(pk=category_id).update(last_post=last)
+
+
+def reindex_after_visibility(post: Post):
+    """After a post appeared, disappeared or was hidden: a first post takes its
+    whole topic (every reply's document carries the topic), a reply itself."""
+    if post.is_first:
+        search.index_topic_later(post.topic_id)
+    else:
+        index_post_later(post)
 
 
 def index_post_later(post: Post):

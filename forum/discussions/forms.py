@@ -2,22 +2,13 @@
 and, on failure, hand back every character the member typed."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from forum.core.forms import ServiceErrorsMixin
 from forum.core.languages import LANGUAGE_CHOICES
 from forum.core.params import MAX_ID
 from forum.members.honeypot import HoneypotMixin
 from forum.models import Category, Post
-
-
-class ServiceErrorsMixin:
-    def add_service_errors(self, error: ValidationError):
-        if hasattr(error, "error_dict"):
-            for field, errors in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, error.messages)
 
 
 class TopicForm(ServiceErrorsMixin, HoneypotMixin, forms.Form):

@@ -7,9 +7,9 @@ as their authors, so where there are none (production) only categories are made.
 
 from django.contrib.auth import get_user_model
 
-from forum import permissions
 from forum.discussions import services
-from forum.models import Category, Flag, Post, Profile, Tag, Topic, TrustLevel
+from forum.members import trust
+from forum.models import Category, Flag, Post, Tag, Topic, TrustLevel
 from forum.moderation import services as moderation
 
 CATEGORIES = [
@@ -338,11 +338,7 @@ DEMO_TRUST_LEVELS = {"aigerim": TrustLevel.MEMBER, "daniyar": TrustLevel.BASIC}
 
 def _trust_demo_members(users):
     for username, level in DEMO_TRUST_LEVELS.items():
-        profile, _made = Profile.objects.get_or_create(user=users[username])
-        if profile.trust_level < level:
-            profile.trust_level = level
-            profile.save(update_fields=["trust_level"])
-            permissions.forget(users[username])
+        trust.raise_trust_level(users[username], level)
 
 
 def _thread(thread, category, users) -> int:

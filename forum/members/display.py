@@ -24,8 +24,8 @@ def display_name(user) -> str:
     if user is None:
         return ""
     profile = profile_of(user)
-    if profile is not None and profile.display_name:
-        return profile.display_name
+    if profile is not None:
+        return profile.name
     return user.get_full_name() or user.get_username()
 
 

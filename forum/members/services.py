@@ -1,6 +1,6 @@
 """Writes to members' profiles.
 
-Pictures arrive here already checked and resized (forum/profile_forms.py): this
+Pictures arrive here already checked and resized (forum/members/forms.py): this
 module only stores them, and removes the replaced file once the new one is
 committed, so a rolled-back edit never leaves a profile without its picture.
 
@@ -32,6 +32,8 @@ from forum.core.languages import LANGUAGE_CODES
 from forum.members import trust
 from forum.models import Invitation, Profile
 from outbox import services as outbox
+
+logger = logging.getLogger(__name__)
 
 
 def profile_create(*, user, display_name: str = "") -> Profile:
@@ -72,9 +74,6 @@ def profile_update(
         storage = profile.avatar.storage
         transaction.on_commit(lambda: storage.delete(old_avatar), robust=True)
     return profile
-
-
-logger = logging.getLogger(__name__)
 
 
 def invitation_url(invitation: Invitation) -> str:

@@ -32,7 +32,7 @@ from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 from forum import permissions
 from forum.conf import conf
 from forum.core import audit, links
-from forum.core.markdown import Text, _md, existing_usernames, mentioned_usernames
+from forum.core.markdown import Text, _md, prepare
 from forum.models import (
     AuditEntry,
     Flag,
@@ -98,16 +98,15 @@ def _is_external(href: str, site_hosts: set[str]) -> bool:
     return parts.scheme == "" and href.lower().startswith("www.")
 
 
-def inspect(raw: str, usernames: dict[str, str] | None = None) -> Content:
+def inspect(raw: str, usernames: dict[str, str]) -> Content:
     """Count links, images and mentions the way the renderer sees the text.
 
     The tokens come from the same markdown-it parser that renders posts, so a
     link in a code span, an escaped bracket or a `javascript:` address the
     renderer refuses does not count, and an @name counts only when it names
-    an existing member (the renderer links only those).
+    an existing member (the renderer links only those: `usernames`, as
+    `markdown.prepare` looked them up).
     """
-    if usernames is None:
-        usernames = existing_usernames(mentioned_usernames(raw)) if "@" in raw else {}
     content = Content()
     hosts = links.own_hosts()
     for block in _md.parse(raw, {"usernames": usernames}):
@@ -143,10 +142,9 @@ def check_post(actor, text: "str | Text") -> None:
     if permissions.is_global_moderator(actor):
         return
     limits = limits_for(actor)
-    if isinstance(text, Text):
-        content = inspect(text.raw, text.usernames)
-    else:
-        content = inspect(text or "")
+    if not isinstance(text, Text):
+        text = prepare(text or "")
+    content = inspect(text.raw, text.usernames)
     level = permissions.trust_level(actor)
     errors = []
     max_links = limits["links"]
@@ -261,7 +259,11 @@ def trust_level_set(
 def start_invited_member(user) -> None:
     """An invited member starts at FORUM_INVITEE_TRUST_LEVEL (Discourse's
     default_invitee_trust_level): someone vouched for them."""
-    level = conf.FORUM_INVITEE_TRUST_LEVEL
+    raise_trust_level(user, conf.FORUM_INVITEE_TRUST_LEVEL)
+
+
+def raise_trust_level(user, level: int) -> None:
+    """At least `level`, never lower than the member already is."""
     profile, _created = Profile.objects.get_or_create(user=user)
     if profile.trust_level < level:
         profile.trust_level = level
@@ -455,7 +457,7 @@ def recalculate_trust_levels() -> TrustRun:
             created.append(Profile(user_id=member["pk"], trust_level=new))
         else:
             changed.append(Profile(pk=member["profile_id"], trust_level=new))
-        # The rows forum.audit.record() would write, in one bulk insert.
+        # The rows forum.core.audit.record() would write, in one bulk insert.
         entries.append(
             AuditEntry(
                 actor=None,

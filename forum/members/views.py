@@ -12,8 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from forum import permissions
 from forum.members import selectors as profile_selectors
-from forum.members import services as services_invitations
-from forum.members import services as services_profiles
+from forum.members import services
 from forum.members.accounts import INVITATION_SESSION_KEY, invitation_invalid_response
 from forum.members.forms import InvitationForm, ProfileForm
 from forum.models import Invitation
@@ -42,7 +41,7 @@ def profile_edit(request):
         form = ProfileForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            services_profiles.profile_update(
+            services.profile_update(
                 actor=request.user,
                 user=request.user,
                 display_name=data["display_name"],
@@ -75,7 +74,7 @@ def invitations(request):
     if request.method == "POST":
         form = InvitationForm(request.POST)
         if form.is_valid():
-            invitation = services_invitations.invitation_create(
+            invitation = services.invitation_create(
                 actor=request.user, email=form.cleaned_data["email"]
             )
             messages.success(

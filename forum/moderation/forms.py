@@ -7,12 +7,13 @@ field-level errors and keep what the member typed.
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from forum.core.forms import ServiceErrorsMixin
 from forum.members import honeypot
 from forum.models import Flag
 from forum.moderation import services as moderation
 
 
-class FlagForm(honeypot.HoneypotMixin, forms.Form):
+class FlagForm(ServiceErrorsMixin, honeypot.HoneypotMixin, forms.Form):
     reason = forms.ChoiceField(
         label=gettext_lazy("Why should the moderators look at this?"),
         choices=Flag.Reason.choices,
@@ -27,7 +28,7 @@ class FlagForm(honeypot.HoneypotMixin, forms.Form):
     )
 
 
-class SuspendForm(forms.Form):
+class SuspendForm(ServiceErrorsMixin, forms.Form):
     days = forms.IntegerField(
         label=gettext_lazy("Days"),
         min_value=1,

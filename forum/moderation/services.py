@@ -30,7 +30,6 @@ from forum.models import Flag, Post, ReviewItem, Suspension
 from forum.moderation.holds import pending_item
 from forum.notifications import services as notifications
 from outbox import services as outbox
-from search import api as search
 
 NOTE_MAX_LENGTH = 1000
 REASON_MAX_LENGTH = 1000
@@ -39,24 +38,9 @@ SUSPENSION_MAX_DAYS = 3650
 Status = ReviewItem.Status
 
 
-def auto_hide_flags() -> int:
-    return conf.FORUM_AUTO_HIDE_FLAGS
-
-
-def trusted_flag_level() -> int:
-    return conf.FORUM_TRUSTED_FLAG_LEVEL
-
-
 def _require(allowed: bool):
     if not allowed:
         raise PermissionDenied
-
-
-def _index_post(post: Post):
-    if post.is_first:
-        search.index_topic_later(post.topic_id)
-    else:
-        search.index_later("post", post.pk)
 
 
 def _hide_post(post: Post) -> bool:
@@ -128,19 +112,20 @@ def flag_create(*, actor, post=None, comment=None, reason: str, note: str = "") 
 def _auto_hide(item: ReviewItem, *, post=None, comment=None):
     category = post.topic.category if post is not None else None
     trusted = 0
+    trusted_level = conf.FORUM_TRUSTED_FLAG_LEVEL
     flags = item.flags.select_related("user", "user__profile")
     for flag in flags:
         user = flag.user
-        if permissions.trust_level(user) >= trusted_flag_level() or (
+        if permissions.trust_level(user) >= trusted_level or (
             category is not None and permissions.can_moderate(user, category)
         ):
             trusted += 1
-    if trusted < auto_hide_flags():
+    if trusted < conf.FORUM_AUTO_HIDE_FLAGS:
         return
     if post is not None:
         if not _hide_post(post):
             return
-        _index_post(post)
+        counters.reindex_after_visibility(post)
         author, target = post.author, post
     else:
         if not _hide_comment(comment):
@@ -224,7 +209,7 @@ def review_approve(*, actor, item: ReviewItem, note: str = "") -> ReviewItem:
         if post.is_hidden:
             post.hidden_at = None
             Post.objects.filter(pk=post.pk).update(hidden_at=None)
-        _index_post(post)
+        counters.reindex_after_visibility(post)
     else:
         comment = item.comment
         was_held = not comment.is_public and item.reason == ReviewItem.Reason.HELD
@@ -252,7 +237,7 @@ def review_hide(*, actor, item: ReviewItem, note: str = "") -> ReviewItem:
     item = _lock_pending(actor, item)
     if item.post_id:
         _hide_post(item.post)
-        _index_post(item.post)
+        counters.reindex_after_visibility(item.post)
     else:
         _hide_comment(item.comment)
     _conclude(item, actor=actor, status=Status.HIDDEN, action="hide", note=note)

@@ -26,15 +26,6 @@ from forum.models import ReviewItem, Suspension
 from forum.moderation import services as moderation
 from forum.moderation.forms import FlagForm, SuspendForm
 
-
-def _add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 # Flags ----------------------------------------------------------------------------
 
 
@@ -78,7 +69,7 @@ def _flag(request, post_id=None, comment_id=None):
                 )
             except ValidationError as error:
                 allowance.undo()
-                _add_errors(form, error)
+                form.add_service_errors(error)
             else:
                 messages.success(
                     request, _("Thank you. The moderators will look at it.")
@@ -218,7 +209,7 @@ def review_suspend(request, item_id):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form.add_service_errors(error)
         else:
             messages.success(
                 request,

@@ -10,13 +10,9 @@ Every e-mail is an outbox job (outbox/), so it runs at least once whatever
 happens to the broker or a worker, and the mail server may refuse it for as
 long as it likes: the job is tried again with a back-off.
 
-At most one e-mail per job: every e-mail has an EmailDelivery row keyed by what
-it is about ("notification:42", "digest:daily:2026-11-25:7"). The row is
-committed (the key is unique) before the message goes to the mail server, so a
-repeated run finds it and stops; when the server refuses the message the row
-is removed again, so that the next attempt can send. A worker killed between
-handing the message over and stamping sent_at leaves an unsent row: that
-message is never sent twice, at the price of maybe not at all.
+At most one e-mail per job: every message goes through
+forum.core.delivery.send_once under a key of what it is about
+("notification:42", "digest:daily:2026-11-25:7"); that module says how.
 
 Members without a Profile get the model's defaults: e-mail notifications on,
 the weekly digest, e-mails in the site's default language (Kazakh).
@@ -54,7 +50,7 @@ from forum import permissions
 from forum.conf import conf
 from forum.core import delivery, links
 from forum.core.languages import LANGUAGE_CODES
-from forum.members.display import display_name
+from forum.members.display import display_name, profile_of
 from forum.models import (
     CategoryWatch,
     DigestFrequency,
@@ -101,10 +97,6 @@ TAG_LIKE = re.compile(r"</?[A-Za-z][^<>]*>")
 
 
 # Links and language ------------------------------------------------------------
-
-
-def profile_of(user) -> Profile | None:
-    return getattr(user, "profile", None)
 
 
 def language_of(user) -> str:
@@ -302,11 +294,8 @@ def notification_email_deliver(notification_id: int) -> str:
     skip = _unworthy(notification)
     if skip:
         return skip
-    key = f"notification:{notification.pk}"
-    if EmailDelivery.objects.filter(key=key).exists():
-        return "already sent"
     sent = delivery.send_once(
-        key,
+        f"notification:{notification.pk}",
         user,
         lambda: _notification_message(notification),
     )
@@ -634,7 +623,7 @@ def digest_deliver(user_id: int, frequency: str, period_start: date) -> str:
     if digest_frequency(user) != frequency:
         return "switched off"
     key = digest_key(frequency, period_start, user)
-    if EmailDelivery.objects.filter(key=key).exists():
+    if delivery.already_claimed(key):  # before building it: that costs queries
         return "already sent"
     language = language_of(user)
     with translation.override(language):

@@ -39,7 +39,7 @@ from django_comments_xtd.models import XtdComment
 
 from forum import permissions
 from forum.conf import conf
-from forum.core.markdown import existing_usernames
+from forum.core.markdown import mentioned_members
 from forum.members.display import display_name
 from forum.models import (
     Category,
@@ -235,14 +235,7 @@ def quoted_user_ids(raw: str) -> set[int]:
         ids |= {
             author for topic, number, author in rows if (topic, number) in post_refs
         }
-    if names:
-        User = get_user_model()
-        usernames = existing_usernames(names).values()
-        ids |= set(
-            User.objects.filter(
-                **{f"{User.USERNAME_FIELD}__in": list(usernames)}
-            ).values_list("pk", flat=True)
-        )
+    ids |= {user.pk for user in mentioned_members(names).values()}
     return ids
 
 
@@ -384,7 +377,6 @@ def _should_hear(user, topic: Topic | None) -> bool:
 
 
 def _person(user) -> dict:
-
     return {"id": user.pk, "username": user.get_username(), "name": display_name(user)}
 
 

@@ -1,15 +1,14 @@
-"""The notifications page, opening and reading notifications, watching levels.
+"""The notifications page, watching levels, e-mail preferences, unsubscribing.
 
 A member only ever reaches their own notifications: any other id answers 404,
 so nothing says whether it exists. Actions answer htmx with the fragment they
 changed and plain form posts with a redirect, so all of it works without
 JavaScript.
 
-E-mail preferences, and the one-click unsubscribe link every forum e-mail carries.
-
-The unsubscribe link works without a login: the signed token in it is the
-authority. Mail clients POST to it on their own (RFC 8058), without a CSRF
-token, so its POST is exempt; a GET only shows what the button will stop.
+The one-click unsubscribe link every forum e-mail carries works without a
+login: the signed token in it is the authority. Mail clients POST to it on
+their own (RFC 8058), without a CSRF token, so its POST is exempt; a GET only
+shows what the button will stop.
 """
 
 from django.contrib import messages

@@ -565,7 +565,7 @@ class Writer:
 
 
 def cook(raw: str) -> str:
-    """The HTML forum.markdown.render gives for the seeded text, 100 times faster.
+    """The HTML forum.core.markdown.render gives for the seeded text, 100 times faster.
 
     Seeded text is plain paragraphs separated by blank lines, with no Markdown
     syntax, no line breaks and no @mentions, so CommonMark's output is each
