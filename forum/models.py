@@ -23,7 +23,6 @@ from forum.discussions.models import (  # noqa: F401
     Topic,
     TopicQuerySet,
     TopicReadState,
-    TopicView,
     Upload,
     upload_path,
 )

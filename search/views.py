@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from forum.models import Category
 from forum.permissions import is_member
@@ -222,7 +222,7 @@ def run_search(query: ParsedQuery, user, page: int):
     return results, notice
 
 
-@require_GET
+@require_safe
 def search(request):
     raw = request.GET.get("q", "")[:MAX_QUERY_LENGTH].strip()
     query = parse(raw)
@@ -263,7 +263,7 @@ def search(request):
     return render(request, "search/search.html", context)
 
 
-@require_GET
+@require_safe
 def suggest(request):
     """Titles while typing (htmx): a short list of links."""
     prefix = request.GET.get("q", "")[:100]
@@ -276,7 +276,7 @@ def suggest(request):
     return HttpResponse(html)
 
 
-@require_GET
+@require_safe
 def opensearch(request):
     """Lets browsers add the site as a search engine."""
     origin = request.build_absolute_uri("/").rstrip("/")

@@ -361,6 +361,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "search.tasks.repair_index",
         "schedule": 60.0 * 60,
     },
+    # Views counted in Redis, added to the topics (forum/discussions/viewcounts.py).
+    "flush-topic-views": {
+        "task": "forum.discussions.flush_topic_views",
+        "schedule": 60.0,
+        "options": {"expire_seconds": 60},
+    },
+    # Sessions past their expiry date (Django's clearsessions).
+    "clear-sessions": {
+        "task": "forum.members.clear_sessions",
+        "schedule": crontab(hour=4, minute=30),
+    },
     # Trust levels from activity (forum/members/trust.py).
     "update-trust-levels": {
         "task": "forum.trust.update_trust_levels",

@@ -518,22 +518,6 @@ class TopicReadState(models.Model):
         return f"{self.user_id} read {self.topic_id} to #{self.last_read_post_number}"
 
 
-class TopicView(models.Model):
-    """One counted view per member or browser session and topic."""
-
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
-    viewer = models.CharField(max_length=64)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["topic", "viewer"], name="view_once")
-        ]
-
-    def __str__(self):
-        return f"{self.viewer} viewed {self.topic_id}"
-
-
 class Draft(models.Model):
     """What a member was typing, saved as they go: one per topic, one new topic."""
 

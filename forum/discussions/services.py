@@ -32,7 +32,6 @@ from forum.models import (
     PostRevision,
     Topic,
     TopicReadState,
-    TopicView,
 )
 from forum.moderation import holds
 from forum.notifications import services as notifications
@@ -445,14 +444,6 @@ def topic_mark_read(*, user, topic: Topic, post_number: int):
             defaults={"last_read_post_number": post_number, "first_visited_at": now},
         )
     notifications.topic_read(user=user, topic=topic, post_number=post_number)
-
-
-def topic_record_view(*, topic: Topic, viewer: str) -> bool:
-    """Count a view once per member or session. Returns whether it counted."""
-    _view, created = TopicView.objects.get_or_create(topic=topic, viewer=viewer[:64])
-    if created:
-        Topic.objects.filter(pk=topic.pk).update(view_count=F("view_count") + 1)
-    return created
 
 
 # Drafts -------------------------------------------------------------------------

@@ -15,13 +15,13 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from forum import permissions
 from forum.core import params
 from forum.core.markdown import render as render_markdown
 from forum.core.web import is_htmx
-from forum.discussions import selectors, services, uploads
+from forum.discussions import selectors, services, uploads, viewcounts
 from forum.discussions.forms import DraftForm, PostForm, TopicForm, TopicStateForm
 from forum.members import honeypot, ratelimit
 from forum.models import Category, Draft, Post, Tag
@@ -33,18 +33,10 @@ UPLOAD_LOCKED_MESSAGE = _lazy(
 )
 
 
-def _viewer_key(request) -> str:
-    if request.user.is_authenticated:
-        return f"u:{request.user.pk}"
-    if not request.session.session_key:
-        request.session.save()
-    return f"s:{request.session.session_key}"
-
-
 # Lists --------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def topic_list(request, view="latest", category_slug=None, tag_name=None):
     if view not in selectors.LIST_VIEWS:
         raise Http404
@@ -81,7 +73,7 @@ def topic_list(request, view="latest", category_slug=None, tag_name=None):
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 def categories(request):
     return render(
         request,
@@ -93,7 +85,7 @@ def categories(request):
 # Topic page ---------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def topic_detail(request, slug, topic_id, number=None):
     topic = selectors.topic_for_reader(request.user, topic_id)
     if number is not None:
@@ -119,7 +111,7 @@ def topic_detail(request, slug, topic_id, number=None):
         )
         services.topic_mark_read(user=request.user, topic=topic, post_number=read_to)
     if not is_htmx(request):
-        services.topic_record_view(topic=topic, viewer=_viewer_key(request))
+        viewcounts.record(topic.pk, viewcounts.viewer(request))
     first_unread = None
     if (
         number is None
@@ -346,7 +338,7 @@ def post_edit(request, post_id):
     )
 
 
-@require_GET
+@require_safe
 def post_history(request, post_id):
     post = selectors.post_for_writer(request.user, post_id)
     if post.is_deleted and not permissions.can_see_deleted_posts(
@@ -517,7 +509,7 @@ def draft_save(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def mention_search(request):
     users = selectors.mention_candidates(request.user, request.GET.get("q", ""))
     return JsonResponse(
@@ -535,7 +527,7 @@ def mention_search(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def bookmarks(request):
     return render(
         request,

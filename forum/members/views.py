@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from forum import permissions
 from forum.members import selectors as profile_selectors
@@ -18,7 +18,7 @@ from forum.members.forms import InvitationForm, ProfileForm
 from forum.models import Invitation
 
 
-@require_GET
+@require_safe
 def profile(request, username):
     page = profile_selectors.profile_page(viewer=request.user, username=username)
     return render(
@@ -97,7 +97,7 @@ def invitations(request):
     )
 
 
-@require_GET
+@require_safe
 def invitation_accept(request, token):
     """Remember the invitation for this browser and go on to sign up."""
     invitation = profile_selectors.invitation_by_token(token)

@@ -19,7 +19,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from forum import permissions
 from forum.core.web import is_htmx
@@ -59,7 +63,7 @@ def _back(request, default: str) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def notification_list(request):
     current = request.GET.get("filter", "all")
     if current not in FILTERS:
@@ -82,7 +86,7 @@ def notification_list(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def notification_open(request, notification_id: int):
     """Mark the notification read and go to what it is about."""
     notification = _own_notification(request, notification_id)

@@ -35,7 +35,6 @@ def counters() -> dict:
                 "last_poster",
                 "bumped_at",
                 "participant_ids",
-                "view_count",
             )
         ),
         "posts": list(Post.objects.order_by("pk").values_list("pk", "like_count")),
@@ -73,8 +72,6 @@ def forum(make_category, member, member2, member3):
     services.like_toggle(actor=member3, post=early)  # taken back
     # member2 still has a later reply, so the participants do not change.
     services.post_delete(actor=member2, post=early)
-    services.topic_record_view(topic=topic, viewer=f"u:{member2.pk}")
-    services.topic_record_view(topic=topic, viewer="s:visitor-session")
 
     video = services.topic_create(
         actor=member2,
@@ -116,7 +113,6 @@ def test_repair_restores_every_counter(forum, member, member2, member3):
         last_poster=None,
         bumped_at=datetime(2001, 1, 1, tzinfo=UTC),
         participant_ids=[],
-        view_count=F("view_count") + 7,
     )
     Category.objects.update(
         topic_count=F("topic_count") + 1, post_count=F("post_count") + 1, last_post=None
@@ -132,7 +128,6 @@ def test_repair_restores_every_counter(forum, member, member2, member3):
     assert topic.last_post.number == 4
     assert topic.last_poster == member2
     assert topic.bumped_at == topic.last_post.created_at
-    assert topic.view_count == 2
     assert Category.objects.get(pk=forum["gone"].category_id).topic_count == 1
     assert Tag.objects.get(name="smm").topic_count == 2
     posts, topics = Post.objects.count(), Topic.objects.count()
@@ -147,7 +142,6 @@ def test_repair_restores_every_counter(forum, member, member2, member3):
         f"topic.last_post: {topics} fixed",
         f"topic.last_poster: {topics} fixed",
         f"topic.bumped_at: {topics} fixed",
-        f"topic.view_count: {topics} fixed",
         f"category.topic_count: {categories} fixed",
         f"category.post_count: {categories} fixed",
         f"tag.topic_count: {tags} fixed",
@@ -185,7 +179,7 @@ def test_a_second_run_finds_everything_consistent(forum):
 
 
 def test_dry_run_reports_without_writing(forum):
-    Topic.objects.update(view_count=F("view_count") + 1)
+    Topic.objects.update(like_count=F("like_count") + 1)
     Tag.objects.filter(name="smm").update(topic_count=0)
     corrupted = counters()
 
@@ -193,7 +187,7 @@ def test_dry_run_reports_without_writing(forum):
 
     assert counters() == corrupted
     assert output.splitlines() == [
-        f"topic.view_count: {Topic.objects.count()} wrong",
+        f"topic.like_count: {Topic.objects.count()} wrong",
         "tag.topic_count: 1 wrong",
         "Dry run: nothing was changed.",
     ]

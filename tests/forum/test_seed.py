@@ -90,7 +90,6 @@ def test_seed_writes_the_topic_counters_itself(no_categories):
         "topic.like_count",
         "topic.last_poster",
         "topic.bumped_at",
-        "topic.view_count",
         "topic.participant_ids",
     ):
         assert counter not in filled

@@ -51,7 +51,7 @@ class TestTopicPage:
         body = client.get(topic.get_absolute_url()).content.decode()
         assert f'href="{topic.get_post_url(21)}#post-21"' in body
 
-    def test_views_are_counted_once_per_member_or_session(
+    def test_views_are_counted_once_per_member_or_visitor(
         self, client, make_topic, member2
     ):
         topic = make_topic()

@@ -3,7 +3,7 @@
 forum/discussions/counters.py keeps the counters in step with F() expressions as members
 write; this command is the safety net for drift: an edit in the admin, a member
 deleted together with their likes, a bug. Every counter is recomputed in SQL
-from the source rows (posts, likes, views, tags), never from another counter,
+from the source rows (posts, likes, tags), never from another counter,
 so the order of the steps does not matter and a dry run sees every problem at
 once. Each step is one statement, `UPDATE ... SET c = (subquery) WHERE c <>
 (subquery)`, that writes only the rows that are wrong: a consistent forum costs
@@ -30,6 +30,10 @@ reply (`Post.awaiting_approval`) is in no counter, though it has taken its
 post number; a topic whose first post is held (`Topic.awaiting_approval`)
 keeps its own counters, like a deleted one, but counts in no category and no
 tag. Hidden posts count everywhere: they only lose their text for readers.
+
+Views have no source rows (forum/discussions/viewcounts.py counts them in the
+cache and adds them in batches): Topic.view_count is the record, and this
+command leaves it alone.
 """
 
 import time
@@ -44,7 +48,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.db.models.lookups import Exact
 
 from forum.discussions.counters import PARTICIPANTS_SHOWN
-from forum.models import Category, Post, PostLike, Tag, Topic, TopicView
+from forum.models import Category, Post, PostLike, Tag, Topic
 
 PARTICIPANT_BATCH = 1_000
 
@@ -152,12 +156,6 @@ def counters() -> list[Counter]:
             # A topic without posts (only possible through a broken import)
             # keeps its date rather than jumping to the top or the bottom.
             Coalesce(_first(newest_topic_post, "created_at"), F("bumped_at")),
-        ),
-        Counter(
-            "topic.view_count",
-            Topic,
-            "view_count",
-            _count(TopicView.objects.filter(topic=OuterRef("pk")), "topic"),
         ),
         Counter(
             "category.topic_count",

@@ -40,7 +40,6 @@ from forum.models import (
     Tag,
     Topic,
     TopicReadState,
-    TopicView,
 )
 
 BATCH = 5_000
@@ -456,7 +455,6 @@ COLUMNS = {
         "deleted_by_id",
     ),
     PostLike: ("post_id", "user_id", "created_at"),
-    TopicView: ("topic_id", "viewer", "created_at"),
     TopicReadState: (
         "topic_id",
         "user_id",
@@ -468,7 +466,6 @@ COLUMNS = {
 ROW_NAMES = {
     Post: "posts",
     PostLike: "likes",
-    TopicView: "views",
     TopicReadState: "read markers",
 }
 
@@ -597,12 +594,13 @@ class PlannedPost(NamedTuple):
     likers: list[int]
 
 
-def topic_counters(posts: list[PlannedPost], sessions: int) -> dict:
+def topic_counters(posts: list[PlannedPost], visitors: int) -> dict:
     """The topic's counters, as forum_repair defines them, straight from the plan.
 
     Written with the topic, they spare the repair rewriting every topic row;
     it still fills in what needs post ids (the last post) and checks the rest.
     A topic's own counters include its first post even when it is deleted.
+    Views, which no rows record, are its posters and a few visitors.
     """
     visible = [post for post in posts if not post.deleted or post.number == 1]
     participants = []
@@ -616,7 +614,7 @@ def topic_counters(posts: list[PlannedPost], sessions: int) -> dict:
         "last_poster_id": visible[-1].author,
         "bumped_at": visible[-1].created_at,
         "participant_ids": participants[:PARTICIPANTS_SHOWN],
-        "view_count": len({post.author for post in posts}) + sessions,
+        "view_count": len({post.author for post in posts}) + visitors,
     }
 
 
@@ -854,15 +852,14 @@ class Command(BaseCommand):
             posts.append(
                 PlannedPost(number, author, at, gone, self.pick_likers(author))
             )
-        sessions = rng.randint(0, 6)
+        visitors = rng.randint(0, 6)
         return {
             "category": category,
             "language": language,
             "title": self.writer.title(language, rng.choice(category.themes)),
             "created_at": created,
             "posts": posts,
-            "sessions": sessions,
-            "counters": topic_counters(posts, sessions),
+            "counters": topic_counters(posts, visitors),
             "tags": rng.sample(range(len(TAGS)), rng.choice((0, 1, 1, 2, 2, 3))),
             "deleted_at": times[-1] if deleted else None,
             "pinned": rng.random() < 0.0005,
@@ -957,7 +954,7 @@ class Command(BaseCommand):
         return [user for user in chosen if user != author][:likes]
 
     def plan_reading(self, plan: dict, topic: Topic):
-        """Views and read markers: posters read at least to their own last post."""
+        """Read markers: posters read at least to their own last post."""
         rng, opened = self.rng, plan["created_at"]
         highest = len(plan["posts"])
         last_post_by = {post.author: post for post in plan["posts"]}
@@ -971,12 +968,7 @@ class Command(BaseCommand):
                     post.created_at,
                 )
             )
-            self.pending[TopicView].append((topic.pk, f"u:{user_id}", opened))
-        for _ in range(plan["sessions"]):
-            session = f"s:{rng.getrandbits(128):032x}"
-            self.pending[TopicView].append((topic.pk, session, opened))
         self.flush(TopicReadState)
-        self.flush(TopicView)
 
     def flush(self, model, force: bool = False):
         rows = self.pending[model]
