@@ -16,3 +16,10 @@ class ForumConfig(AppConfig):
         confirmation_received.connect(
             comment_confirmed, dispatch_uid="forum-notify-comment-reply"
         )
+        # A topic page served from the anonymous page cache still counts a view.
+        import pagecache
+        from forum.discussions.viewcounts import count_cached_view
+
+        pagecache.served_from_cache.connect(
+            count_cached_view, dispatch_uid="forum-count-cached-view"
+        )

@@ -8,6 +8,8 @@ from django.core.management.color import no_style
 from django.db import connections
 from django.utils.translation import gettext_lazy as _
 
+import pagecache
+
 
 def clear_menu_cache(**kwargs):
     """Make every cached main menu (all hosts and languages) stale."""
@@ -15,6 +17,12 @@ def clear_menu_cache(**kwargs):
         cache.incr("main-menu-version")
     except ValueError:
         cache.set("main-menu-version", 1, None)
+
+
+def clear_page_cache(**kwargs):
+    """Visitors' cached pages are stale: a page was published, moved or taken
+    down, perhaps by beat's scheduled publishing, outside any request."""
+    pagecache.changed()
 
 
 def sync_site(using="default", apps=global_apps, **kwargs):
@@ -65,6 +73,7 @@ class HomeConfig(AppConfig):
             post_page_move,
         ):
             signal.connect(clear_menu_cache, dispatch_uid=f"home-menu-{id(signal)}")
+            signal.connect(clear_page_cache, dispatch_uid=f"home-pages-{id(signal)}")
         # After django.contrib.sites has created its default row.
         post_migrate.connect(sync_site, sender=self, dispatch_uid="home-sync-site")
         self._hold_new_members_comments()

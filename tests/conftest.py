@@ -7,6 +7,7 @@ developer's machine, and fail when CI=true: CI must never go green by skipping.
 
 import io
 import os
+import uuid
 
 import psycopg
 import pytest
@@ -59,6 +60,21 @@ def redis_url() -> str:
     finally:
         client.close()
     return settings.REDIS_URL
+
+
+@pytest.fixture
+def cache_on_redis(settings, redis_url):
+    """The cache on Redis as in production, under a key prefix of this test's."""
+    from django.core.cache import cache
+
+    from config.settings.base import redis_cache
+
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {"default": redis_cache(redis_url) | {"KEY_PREFIX": prefix}}
+    yield
+    client = cache._cache.get_client(write=True)
+    if keys := list(client.scan_iter(f"{prefix}:*")):
+        client.delete(*keys)
 
 
 @pytest.fixture(scope="session")

@@ -4,31 +4,16 @@ Views are still counted, once per reader and topic an hour, in the cache; on
 Redis, as in production, they wait there until beat's flush adds them up.
 """
 
-import uuid
-
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from config.settings.base import redis_cache
 from forum.discussions import tasks, viewcounts
 from forum.models import Topic
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
-
-
-@pytest.fixture
-def redis_cache_settings(settings, redis_url):
-    """The cache on Redis as in production, under a key prefix of its own."""
-    prefix = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = {"default": redis_cache(redis_url) | {"KEY_PREFIX": prefix}}
-    yield
-    client = cache._cache.get_client(write=True)
-    keys = list(client.scan_iter(f"{prefix}:*"))
-    if keys:
-        client.delete(*keys)
 
 
 def writes(queries) -> list[str]:
@@ -50,7 +35,7 @@ def visitor_pages(topic) -> list[str]:
     ]
 
 
-@pytest.mark.usefixtures("redis_cache_settings", "demo")
+@pytest.mark.usefixtures("cache_on_redis", "demo")
 class TestAVisitorWritesNothing:
     def test_no_row_no_session_no_cookie_on_any_public_page(self, client, make_topic):
         topic = make_topic(replies=3)
@@ -75,7 +60,7 @@ class TestAVisitorWritesNothing:
             assert response.content == b"", url
 
 
-@pytest.mark.usefixtures("redis_cache_settings")
+@pytest.mark.usefixtures("cache_on_redis")
 class TestViewsOnRedis:
     def test_a_visitor_counts_once_an_hour_then_beat_adds_the_views(
         self, client, make_topic, member2
@@ -117,9 +102,7 @@ class TestViewsOnRedis:
         assert viewcounts.record(first.pk, "a:one")
         assert viewcounts.pending() == {first.pk: 3, second.pk: 1}
 
-    def test_a_failed_flush_keeps_the_views_for_the_next(
-        self, make_topic, monkeypatch
-    ):
+    def test_a_failed_flush_keeps_the_views_for_the_next(self, make_topic, monkeypatch):
         topic = make_topic()
         viewcounts.record(topic.pk, "a:one")
 

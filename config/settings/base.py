@@ -87,6 +87,10 @@ MIDDLEWARE = [
     # must come after it. The policies: "Content-Security-Policy" below.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "config.csp.AdminContentSecurityPolicyMiddleware",
+    # Visitors' pages from the cache, and a new cache generation after every
+    # write (pagecache/). Above sessions, CSRF and messages, so that it sees
+    # the cookies they set and serves visitors without running them.
+    "pagecache.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -169,6 +173,13 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": False,
     "signup": "60/h/ip",
 }
+
+# The anonymous page cache (pagecache/): visitors' pages are kept this long at
+# most, and every write starts a new generation. 0 turns it off. Which paths:
+# the language-prefixed pages, but not accounts, comments' forms or search
+# (its answers depend on Elasticsearch's health, and its queries rarely repeat).
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "120"))
+PAGE_CACHE_PATHS = r"^/(kk|ru|en)/(?!accounts/|comments/|search/)"
 
 # Internationalisation. Kazakh is the state language and the default locale; every
 # public URL carries its language prefix (/kk/, /ru/, /en/).

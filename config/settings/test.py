@@ -31,6 +31,9 @@ CELERY_BROKER_URL = REDIS_URL
 # Tests stay independent of each other: a per-process cache, not the shared Redis.
 # Redis itself is exercised by the tests that need it (health, a real worker).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests write through services and read as visitors at once, which no page cache
+# may get in the way of: tests/test_pagecache.py turns it on.
+PAGE_CACHE_SECONDS = 0
 # Wagtail's autosave of a page being created races a robot's quick "Publish"
 # (Wagtail 8.0.1 then creates the page twice and fails on the slug): a person
 # takes longer than the first half-second autosave, the browser tests do not.

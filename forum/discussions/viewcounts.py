@@ -37,6 +37,10 @@ def viewer(request) -> str:
     """Who is reading: a member's id, or a visitor's address and browser."""
     if request.user.is_authenticated:
         return f"u:{request.user.pk}"
+    return visitor(request)
+
+
+def visitor(request) -> str:
     agent = request.META.get("HTTP_USER_AGENT", "")
     digest = hashlib.blake2b(
         f"{client_ip(request)}\n{agent}".encode(), digest_size=12
@@ -58,6 +62,12 @@ def record(topic_id: int, reader: str) -> bool:
         logger.debug("view of topic %s not counted: %s", topic_id, error)
         return False
     return True
+
+
+def count_cached_view(sender, request, notes, **kwargs):
+    """pagecache.served_from_cache: a visitor read a topic page from the cache."""
+    if topic_id := notes.get("topic_view"):
+        record(topic_id, visitor(request))
 
 
 def pending() -> dict[int, int]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST, require_safe
 
+import pagecache
 from forum import permissions
 from forum.core import params
 from forum.core.markdown import render as render_markdown
@@ -133,7 +134,10 @@ def topic_detail(request, slug, topic_id, number=None):
         context["can_upload"] = permissions.can_upload(request.user)
     elif permissions.is_suspended(request.user):
         context["suspension"] = moderation.active_suspension(request.user)
-    return render(request, "forum/topic.html", context)
+    # Served again from the anonymous page cache, the page still counts a view.
+    return pagecache.note(
+        render(request, "forum/topic.html", context), topic_view=topic.pk
+    )
 
 
 def _reply_form(request, topic, data=None):
@@ -402,6 +406,7 @@ def post_like(request, post_id):
     return _post_action(request, post_id, like)
 
 
+@pagecache.keeps_public_pages
 @login_required
 @require_POST
 def post_bookmark(request, post_id):
@@ -462,6 +467,7 @@ def topic_state(request, topic_id):
 # Composer helpers ---------------------------------------------------------------
 
 
+@pagecache.keeps_public_pages
 @login_required
 @require_POST
 def preview(request):
@@ -487,6 +493,7 @@ def preview(request):
     )
 
 
+@pagecache.keeps_public_pages
 @login_required
 @require_POST
 def draft_save(request):
@@ -536,6 +543,7 @@ def bookmarks(request):
     )
 
 
+@pagecache.keeps_public_pages
 @login_required
 @require_POST
 def upload(request):

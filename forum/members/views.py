@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+import pagecache
 from forum import permissions
 from forum.members import selectors as profile_selectors
 from forum.members import services
@@ -65,6 +66,7 @@ def profile_edit(request):
     )
 
 
+@pagecache.keeps_public_pages
 @login_required
 @require_http_methods(["GET", "POST"])
 def invitations(request):

@@ -25,6 +25,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+import pagecache
 from forum import permissions
 from forum.core.web import is_htmx
 from forum.discussions import selectors
@@ -94,6 +95,7 @@ def notification_open(request, notification_id: int):
     return redirect(notification_texts.target_url(notification))
 
 
+@pagecache.keeps_public_pages
 @login_required
 @require_POST
 def notification_read(request, notification_id: int):
@@ -108,6 +110,7 @@ def notification_read(request, notification_id: int):
     return redirect(_back(request, reverse("forum:notifications")))
 
 
+@pagecache.keeps_public_pages
 @login_required
 @require_POST
 def notifications_read_all(request):
@@ -146,6 +149,7 @@ def _watch_save(request, set_level, **target):
     return redirect(watched.get_absolute_url())
 
 
+@pagecache.keeps_public_pages
 @login_required
 @require_POST
 def topic_watch(request, topic_id: int):
@@ -153,6 +157,7 @@ def topic_watch(request, topic_id: int):
     return _watch_save(request, notifications.topic_watch_set, topic=topic)
 
 
+@pagecache.keeps_public_pages
 @login_required
 @require_POST
 def category_watch(request, category_slug: str):
@@ -160,6 +165,7 @@ def category_watch(request, category_slug: str):
     return _watch_save(request, notifications.category_watch_set, category=category)
 
 
+@pagecache.keeps_public_pages
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request):
@@ -190,6 +196,7 @@ def _invalid(request):
     return render(request, "forum/unsubscribe_invalid.html", status=400)
 
 
+@pagecache.keeps_public_pages
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
@@ -204,6 +211,7 @@ def unsubscribe(request, token):
     return render(request, "forum/unsubscribe_done.html", context)
 
 
+@pagecache.keeps_public_pages
 @require_POST
 def unsubscribe_undo(request, token):
     """The confirmation page's "undo" button (a browser form, so CSRF applies)."""

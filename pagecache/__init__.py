@@ -1,0 +1,69 @@
+"""The anonymous page cache: whole pages for visitors, as Discourse serves them.
+
+A visitor (no session cookie) asking for a public page under a language prefix
+gets the response a previous visitor got, from the cache, without a query,
+for up to settings.PAGE_CACHE_SECONDS. Members never read or fill it.
+pagecache/middleware.py says exactly what is stored and what is served.
+
+What invalidates it is a *generation* number in the cache: every entry carries
+the generation it was rendered in, and is served only while that is current.
+`changed()` starts a new generation, and the middleware calls it after every
+successful write request (any method but GET, HEAD, OPTIONS and TRACE answered
+below 400), so a write invalidates by default, whoever makes it, the admin
+included. Views whose writes no visitor can see (drafts, bookmarks, reading a
+notification) say so with `keeps_public_pages`. Writes outside requests call
+`changed()` themselves (home does on page publishing); what is left, such as
+beat's view counts, shows within PAGE_CACHE_SECONDS.
+
+A view that must run something even when its page is served from the cache
+(counting a topic view) attaches notes with `note()`; the middleware stores
+them with the page and sends `served_from_cache` with them on every hit.
+
+This package imports nothing of the site (import-linter holds it), so forum
+and home may import it.
+"""
+
+import logging
+import time
+
+from django.core.cache import cache
+from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
+
+GENERATION = "pagecache:generation"
+# Long enough never to expire between writes; a lost generation only empties
+# the page cache, since a new one is never a number used before.
+GENERATION_SECONDS = 7 * 24 * 60 * 60
+
+# Sent with `request` and the page's `notes` when a page is served from the cache.
+served_from_cache = Signal()
+
+
+def changed() -> None:
+    """Everything cached so far is stale: start a new generation."""
+    try:
+        cache.incr(GENERATION)
+    except ValueError:  # no generation yet, or the cache is unavailable
+        cache.set(GENERATION, time.time_ns(), GENERATION_SECONDS)
+
+
+def generation() -> int:
+    """The current generation, starting one when there is none."""
+    current = cache.get(GENERATION)
+    if current is None:
+        cache.add(GENERATION, time.time_ns(), GENERATION_SECONDS)
+        current = cache.get(GENERATION)
+    return current
+
+
+def keeps_public_pages(view):
+    """Mark a view whose writes change nothing a visitor sees."""
+    view.keeps_public_pages = True
+    return view
+
+
+def note(response, **notes):
+    """Attach notes that `served_from_cache` will carry on every later hit."""
+    response.pagecache_notes = getattr(response, "pagecache_notes", {}) | notes
+    return response

@@ -1,0 +1,177 @@
+"""Serve visitors' pages from the cache; start a new generation after writes.
+
+A request may be served from, or stored in, the cache only when all hold:
+- it is a GET or HEAD, without `Authorization` and without `HX-Request` (htmx
+  fragments are not pages);
+- it carries neither the session cookie nor the messages cookie: a visitor,
+  with nothing to be told;
+- its path matches settings.PAGE_CACHE_PATHS (the public pages under a
+  language prefix, not search, accounts or the admin);
+and its response may be stored only when, besides:
+- it is a 200, not streamed, and sets no cookie (a form's CSRF token sets one,
+  so a page with a form for visitors is never shared);
+- it does not say `private`, `no-cache` or `no-store`, and varies on nothing
+  but Cookie and Accept-Encoding;
+- the request's user is anonymous.
+
+A stored page is kept PAGE_CACHE_SECONDS under a key of scheme, host and full
+path (the language is in the path), with the generation it was rendered in.
+Responses to visitors carry an ETag and Last-Modified and answer a matching
+conditional request with 304, and say `Cache-Control: public, max-age=0,
+must-revalidate`: any cache may keep them but must ask again, and the asking
+costs one cache read. Every response says in `X-Page-Cache` whether it was a
+`hit`, `stored`, or `skip` (not cacheable); members' responses are `private`.
+
+The cache failing is a miss: the page is rendered as if there were no cache.
+"""
+
+import hashlib
+import re
+from email.utils import formatdate
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import parse_http_date_safe
+
+import pagecache
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+VARY_ALLOWED = {"cookie", "accept-encoding"}
+# Not stored with a page: each response gets its own.
+PER_RESPONSE_HEADERS = {"set-cookie", "content-length", "date", "x-page-cache"}
+PUBLIC = "public, max-age=0, must-revalidate"
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.paths = re.compile(settings.PAGE_CACHE_PATHS)
+
+    def __call__(self, request):
+        if request.method not in SAFE_METHODS:
+            response = self.get_response(request)
+            if response.status_code < 400 and not getattr(
+                request, "_keeps_public_pages", False
+            ):
+                pagecache.changed()
+            return response
+        if not self._cacheable_request(request):
+            return _private_or_skip(request, self.get_response(request))
+        key = _key(request)
+        found = cache.get_many([pagecache.GENERATION, key])
+        generation = found.get(pagecache.GENERATION) or pagecache.generation()
+        entry = found.get(key)
+        if entry is not None and entry["generation"] == generation:
+            pagecache.served_from_cache.send(
+                sender=type(self), request=request, notes=entry["notes"]
+            )
+            return _answer(request, _from_entry(entry), "hit")
+        response = self.get_response(request)
+        if not _cacheable_response(request, response):
+            return _private_or_skip(request, response)
+        entry = _entry(response, generation)
+        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        for name, value in entry["headers"]:
+            if name.lower() in ("etag", "last-modified", "cache-control"):
+                response[name] = value
+        return _answer(request, response, "stored")
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "keeps_public_pages", False):
+            request._keeps_public_pages = True
+
+    def _cacheable_request(self, request) -> bool:
+        return (
+            settings.PAGE_CACHE_SECONDS > 0
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and CookieStorage.cookie_name not in request.COOKIES
+            and "HTTP_AUTHORIZATION" not in request.META
+            and "HTTP_HX_REQUEST" not in request.META
+            and self.paths.match(request.path_info) is not None
+        )
+
+
+def _key(request) -> str:
+    where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.blake2b(where.encode(), digest_size=16).hexdigest()
+    return f"pagecache:page:{digest}"
+
+
+def _cacheable_response(request, response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    control = response.get("Cache-Control", "").lower()
+    if any(word in control for word in ("private", "no-cache", "no-store")):
+        return False
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    if not vary <= VARY_ALLOWED:
+        return False
+    user = getattr(request, "user", None)
+    return user is None or not user.is_authenticated
+
+
+def _entry(response, generation: int) -> dict:
+    body = response.content
+    headers = [
+        (name, value)
+        for name, value in response.items()
+        if name.lower() not in PER_RESPONSE_HEADERS | {"cache-control"}
+    ]
+    etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+    headers += [
+        ("ETag", etag),
+        ("Last-Modified", formatdate(usegmt=True)),
+        ("Cache-Control", PUBLIC),
+    ]
+    return {
+        "generation": generation,
+        "status": response.status_code,
+        "headers": headers,
+        "body": body,
+        "notes": getattr(response, "pagecache_notes", {}),
+    }
+
+
+def _from_entry(entry: dict) -> HttpResponse:
+    response = HttpResponse(entry["body"], status=entry["status"])
+    for name, value in entry["headers"]:
+        response[name] = value
+    return response
+
+
+def _answer(request, response, how: str):
+    """304 for a matching conditional request, no body for HEAD."""
+    response["X-Page-Cache"] = how
+    conditional = get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=_timestamp(response.get("Last-Modified")),
+        response=response,
+    )
+    if conditional is not response:
+        conditional["X-Page-Cache"] = how
+        return conditional
+    if request.method == "HEAD":
+        response["Content-Length"] = len(response.content)
+        response.content = b""
+    return response
+
+
+def _private_or_skip(request, response):
+    """Not from the cache: a member's page says private; others, skip."""
+    if settings.SESSION_COOKIE_NAME in request.COOKIES and not response.has_header(
+        "Cache-Control"
+    ):
+        patch_cache_control(response, private=True)
+    response["X-Page-Cache"] = "skip"
+    return response
+
+
+def _timestamp(value: str | None) -> int | None:
+    return parse_http_date_safe(value) if value else None

@@ -1,0 +1,343 @@
+"""The anonymous page cache (pagecache/): who sees what, before and after each
+write, and what it never stores or serves."""
+
+import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils.http import http_date
+from wagtail.models import Page
+
+import pagecache
+from forum.models import Category, Topic
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 120
+
+
+@pytest.fixture
+def visitor(client):
+    """A visitor's GET: the response, with the body as text."""
+
+    def get(url, **headers):
+        response = client.get(url, headers=headers)
+        response.text = response.content.decode()
+        return response
+
+    return get
+
+
+@pytest.fixture
+def as_member(client):
+    """A POST by a signed-in member, then signed out again: the visitor's
+    client has no session cookie afterwards."""
+
+    def post(user, url, data=None):
+        client.force_login(user)
+        response = client.post(url, data or {})
+        client.logout()
+        client.cookies.clear()
+        return response
+
+    return post
+
+
+def served(response) -> str:
+    return response["X-Page-Cache"]
+
+
+class TestWhatIsServed:
+    def test_the_second_visitor_gets_the_page_without_a_query(
+        self, visitor, make_topic
+    ):
+        topic = make_topic(replies=2)
+        first = visitor(topic.get_absolute_url())
+        assert served(first) == "stored"
+        with CaptureQueriesContext(connection) as queries:
+            second = visitor(topic.get_absolute_url())
+        assert served(second) == "hit"
+        assert len(queries) == 0
+        assert second.content == first.content
+        assert second["Content-Type"] == first["Content-Type"]
+        assert second["Cache-Control"] == "public, max-age=0, must-revalidate"
+        assert "Set-Cookie" not in second
+
+    def test_languages_and_pages_are_kept_apart(self, visitor, make_topic):
+        topic = make_topic()
+        kk = visitor("/kk/forum/")
+        en = visitor("/en/forum/")
+        page2 = visitor("/en/forum/?page=2")
+        assert {served(kk), served(en), served(page2)} == {"stored"}
+        assert '<html lang="kk">' in visitor("/kk/forum/").text
+        assert '<html lang="en">' in visitor("/en/forum/").text
+        assert topic.title in visitor("/en/forum/").text
+
+    def test_a_member_never_gets_nor_leaves_a_cached_page(
+        self, client, visitor, make_topic, member2
+    ):
+        topic = make_topic()
+        visitor(topic.get_absolute_url())
+        client.force_login(member2)
+        page = client.get(topic.get_absolute_url())
+        assert served(page) == "skip"
+        assert "private" in page["Cache-Control"]
+        assert member2.username in page.content.decode()
+        client.logout()
+        client.cookies.clear()
+        again = visitor(topic.get_absolute_url())
+        assert served(again) == "hit"
+        assert member2.username not in again.text
+
+    def test_members_only_content_is_never_stored(
+        self, client, visitor, make_topic, members_category, member2
+    ):
+        secret = make_topic(in_category=members_category, title="Internal briefing")
+        assert visitor(secret.get_absolute_url()).status_code == 404
+        assert served(visitor(secret.get_absolute_url())) == "skip"
+        client.force_login(member2)
+        assert client.get(secret.get_absolute_url()).status_code == 200
+        client.logout()
+        client.cookies.clear()
+        assert visitor(secret.get_absolute_url()).status_code == 404
+        assert "Internal briefing" not in visitor("/en/forum/").text
+
+    def test_error_pages_and_redirects_are_not_stored(self, visitor, make_topic):
+        topic = make_topic()
+        assert visitor("/en/forum/t/nothing/999999/").status_code == 404
+        assert served(visitor("/en/forum/t/nothing/999999/")) == "skip"
+        wrong_slug = reverse("forum:topic", args=["old-title", topic.pk])
+        assert visitor(wrong_slug).status_code == 301
+        assert served(visitor(wrong_slug)) == "skip"
+
+    def test_a_page_with_a_form_for_visitors_is_not_shared(self, db, visitor):
+        """The log-in form's CSRF token sets a cookie: never another's token."""
+        login = visitor("/en/accounts/login/")
+        assert login.status_code == 200
+        assert served(login) == "skip"
+        assert served(visitor("/en/accounts/login/")) == "skip"
+
+    def test_a_visitor_with_a_message_waiting_gets_a_fresh_page(
+        self, db, client, visitor, rf
+    ):
+        visitor("/en/forum/")
+        storage = CookieStorage(rf.get("/"))
+        response = HttpResponse()
+        storage.add(constants.INFO, "You have signed out.")
+        storage.update(response)
+        client.cookies[CookieStorage.cookie_name] = response.cookies[
+            CookieStorage.cookie_name
+        ].value
+        page = visitor("/en/forum/")
+        assert served(page) == "skip"
+        assert "You have signed out." in page.text
+
+    def test_htmx_fragments_search_and_the_admin_are_left_alone(
+        self, visitor, make_topic
+    ):
+        topic = make_topic(replies=25)
+        fragment = visitor(topic.get_absolute_url() + "?page=2", HX_Request="true")
+        assert "<html" not in fragment.text and served(fragment) == "skip"
+        assert "<html" in visitor(topic.get_absolute_url() + "?page=2").text
+        assert served(visitor("/en/search/?q=press")) == "skip"
+        assert served(visitor("/en/search/?q=press")) == "skip"
+        assert served(visitor("/admin/login/")) == "skip"
+
+    def test_conditional_requests_get_304(self, visitor, make_topic):
+        topic = make_topic()
+        url = topic.get_absolute_url()
+        page = visitor(url)
+        etag, modified = page["ETag"], page["Last-Modified"]
+        assert visitor(url, If_None_Match=etag).status_code == 304
+        assert visitor(url, If_Modified_Since=modified).status_code == 304
+        assert visitor(url, If_None_Match='"other"').status_code == 200
+        assert visitor(url, If_Modified_Since=http_date(0)).status_code == 200
+
+    def test_head_is_served_from_the_cache_without_a_body(
+        self, client, visitor, make_topic
+    ):
+        topic = make_topic()
+        visitor(topic.get_absolute_url())
+        response = client.head(topic.get_absolute_url())
+        assert response.status_code == 200
+        assert served(response) == "hit"
+        assert response.content == b""
+
+    def test_a_cached_topic_page_still_counts_each_visitors_view(
+        self, visitor, make_topic
+    ):
+        topic = make_topic()
+        visitor(topic.get_absolute_url(), User_Agent="Firefox")
+        hit = visitor(topic.get_absolute_url(), User_Agent="Chromium")
+        assert served(hit) == "hit"
+        visitor(topic.get_absolute_url(), User_Agent="Chromium")
+        assert Topic.objects.get(pk=topic.pk).view_count == 2
+
+
+class TestEveryWriteShowsAtOnce:
+    """Each write, made as users make it, then the visitor's next look."""
+
+    def test_a_reply(self, visitor, as_member, make_topic, member2):
+        topic = make_topic()
+        visitor(topic.get_absolute_url())
+        visitor("/en/forum/")
+        as_member(
+            member2,
+            reverse("forum:reply", args=[topic.pk]),
+            {"raw": "A reply every visitor must see."},
+        )
+        assert (
+            "A reply every visitor must see." in visitor(topic.get_absolute_url()).text
+        )
+        latest = visitor("/en/forum/")
+        assert served(latest) == "stored"
+
+    def test_an_edit(self, visitor, as_member, make_topic, member):
+        topic = make_topic()
+        visitor(topic.get_absolute_url())
+        first = topic.posts.get(number=1)
+        as_member(
+            member,
+            reverse("forum:post_edit", args=[first.pk]),
+            {"title": topic.title, "raw": "The first post, corrected by its author."},
+        )
+        assert "corrected by its author" in visitor(topic.get_absolute_url()).text
+
+    def test_a_delete_and_a_flag_that_hides(
+        self, settings, visitor, as_member, make_topic, member, moderator
+    ):
+        settings.FORUM_AUTO_HIDE_FLAGS = 1
+        topic = make_topic(replies=2)
+        second, third = topic.posts.get(number=2), topic.posts.get(number=3)
+        assert "Reply number 1." in visitor(topic.get_absolute_url()).text
+        as_member(member, reverse("forum:post_delete", args=[second.pk]))
+        page = visitor(topic.get_absolute_url()).text
+        assert "Reply number 1." not in page and "Reply number 2." in page
+        as_member(
+            moderator,
+            reverse("forum:flag_post", args=[third.pk]),
+            {"reason": "inappropriate"},
+        )
+        assert "Reply number 2." not in visitor(topic.get_absolute_url()).text
+
+    def test_a_state_change(self, visitor, as_member, make_topic, moderator):
+        topic = make_topic()
+        closed = '<span class="badge">Closed</span>'
+        assert closed not in visitor(topic.get_absolute_url()).text
+        as_member(
+            moderator,
+            reverse("forum:topic_state", args=[topic.pk]),
+            {"action": "close"},
+        )
+        assert closed in visitor(topic.get_absolute_url()).text
+
+    def test_a_like(self, visitor, as_member, make_topic, member2):
+        topic = make_topic()
+        first = topic.posts.get(number=1)
+        before = visitor(topic.get_absolute_url())
+        as_member(member2, reverse("forum:post_like", args=[first.pk]))
+        after = visitor(topic.get_absolute_url())
+        assert served(after) == "stored"
+        assert after.content != before.content
+
+    def test_a_category_made_members_only_in_the_admin(
+        self, visitor, as_member, make_topic, category, django_user_model
+    ):
+        topic = make_topic(title="Soon for members only")
+        assert visitor(topic.get_absolute_url()).status_code == 200
+        assert "Soon for members only" in visitor("/en/forum/").text
+        editor = django_user_model.objects.create_superuser("chief", "c@example.kz")
+        response = as_member(
+            editor,
+            reverse("wagtailsnippets_forum_category:edit", args=[category.pk]),
+            {
+                "slug": category.slug,
+                "name_kk": category.name_kk,
+                "name_ru": category.name_ru,
+                "name_en": category.name_en,
+                "colour": category.colour,
+                "position": 0,
+                "visibility": "members",
+            },
+        )
+        assert response.status_code == 302
+        assert Category.objects.get(pk=category.pk).visibility == "members"
+        assert visitor(topic.get_absolute_url()).status_code == 404
+        assert "Soon for members only" not in visitor("/en/forum/").text
+
+    def test_a_page_published_outside_any_request(self, visitor, demo):
+        page = Page.objects.get(locale__language_code="en", depth=2).specific
+        assert page.title in visitor(page.url).text
+        page.title = "A title published by beat"
+        page.save_revision().publish()
+        assert "A title published by beat" in visitor(page.url).text
+
+    def test_writes_no_visitor_sees_keep_the_cache(
+        self, visitor, as_member, make_topic, member2
+    ):
+        topic = make_topic()
+        first = topic.posts.get(number=1)
+        visitor(topic.get_absolute_url())
+        as_member(member2, reverse("forum:post_bookmark", args=[first.pk]))
+        as_member(
+            member2,
+            reverse("forum:draft_save"),
+            {"topic": topic.pk, "raw": "Half a thought"},
+        )
+        assert served(visitor(topic.get_absolute_url())) == "hit"
+
+    def test_a_rejected_write_keeps_the_cache(
+        self, visitor, as_member, make_topic, member2
+    ):
+        topic = make_topic()
+        visitor(topic.get_absolute_url())
+        response = as_member(
+            member2, reverse("forum:reply", args=[topic.pk]), {"raw": ""}
+        )
+        assert response.status_code == 400
+        assert served(visitor(topic.get_absolute_url())) == "hit"
+
+
+class TestTheCacheFailing:
+    def test_a_cache_that_is_down_serves_every_page_fresh(
+        self, settings, visitor, make_topic, member2, as_member
+    ):
+        from config.settings.base import redis_cache
+
+        settings.CACHES = {"default": redis_cache("redis://127.0.0.1:1/0")}
+        topic = make_topic()
+        for _ in range(2):
+            page = visitor(topic.get_absolute_url())
+            assert page.status_code == 200 and served(page) != "hit"
+        as_member(member2, reverse("forum:reply", args=[topic.pk]), {"raw": "Still."})
+        assert "Still." in visitor(topic.get_absolute_url()).text
+
+    @pytest.mark.usefixtures("cache_on_redis")
+    def test_on_redis_as_in_production(self, visitor, make_topic):
+        topic = make_topic()
+        assert served(visitor(topic.get_absolute_url())) == "stored"
+        assert served(visitor(topic.get_absolute_url())) == "hit"
+        pagecache.changed()
+        assert served(visitor(topic.get_absolute_url())) == "stored"
+
+
+def test_the_generation_is_never_one_used_before():
+    first = pagecache.generation()
+    pagecache.changed()
+    assert pagecache.generation() == first + 1
+    cache.delete(pagecache.GENERATION)  # evicted
+    assert pagecache.generation() > first + 1
+
+
+def test_members_pages_are_private_even_when_the_cache_is_off(
+    settings, client, make_topic, member2
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.force_login(member2)
+    page = client.get(make_topic().get_absolute_url())
+    assert "private" in page["Cache-Control"]
