@@ -5,6 +5,7 @@ marker, and fetch every participant avatar of the page in one query, whatever
 the page size.
 """
 
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from forum import permissions
+from forum.core import keyset
 from forum.core.markdown import existing_usernames, mentioned_usernames
 from forum.discussions.models import readable_post
 from forum.models import (
@@ -36,12 +38,18 @@ POSTS_PER_PAGE = 20
 NEW_TOPIC_DAYS = 14
 TOP_PERIODS = {"day": 1, "week": 7, "month": 30, "year": 365, "all": None}
 LIST_VIEWS = ("latest", "top", "unread", "new")
+LIST_ORDER = {
+    "latest": ["-is_pinned", "-bumped_at", "-pk"],
+    "top": ["-like_count", "-post_count", "-view_count", "-pk"],
+    "unread": ["-bumped_at", "-pk"],
+    "new": ["-created_at", "-pk"],
+}
 
 
 @dataclass
 class TopicList:
     view: str
-    page: Page
+    page: keyset.KeysetPage
     category: Category | None = None
     tag: Tag | None = None
     period: str = "all"
@@ -92,9 +100,11 @@ def topic_list(
     category: Category | None = None,
     tag: Tag | None = None,
     period: str = "all",
-    page_number=1,
-    per_page: int = TOPICS_PER_PAGE,
+    after: str | None = None,
+    per_page: int | None = None,
 ) -> TopicList:
+    """A page of topics after the cursor `after` (forum.core.keyset): the
+    same cost on every page, and no count."""
     topics = _topics(user)
     if category is not None:
         topics = topics.filter(Q(category=category) | Q(category__parent=category))
@@ -103,19 +113,12 @@ def topic_list(
     if view in ("unread", "new") and not permissions.is_member(user):
         topics = topics.none()
     elif view == "unread":
-        topics = _unread(topics, user).order_by("-bumped_at", "-pk")
+        topics = _unread(topics, user)
     elif view == "new":
-        topics = _new(topics, user).order_by("-created_at", "-pk")
-    elif view == "top":
-        days = TOP_PERIODS.get(period)
-        if days:
-            topics = topics.filter(
-                created_at__gte=timezone.now() - timedelta(days=days)
-            )
-        topics = topics.order_by("-like_count", "-post_count", "-view_count", "-pk")
-    else:
-        topics = topics.order_by("-is_pinned", "-bumped_at", "-pk")
-    page = Paginator(topics, per_page).get_page(page_number)
+        topics = _new(topics, user)
+    elif view == "top" and (days := TOP_PERIODS.get(period)):
+        topics = topics.filter(created_at__gte=timezone.now() - timedelta(days=days))
+    page = keyset.page(topics, LIST_ORDER[view], after, per_page or TOPICS_PER_PAGE)
     page.object_list = attach_participants(page.object_list)
     return TopicList(view=view, page=page, category=category, tag=tag, period=period)
 
@@ -216,12 +219,52 @@ def _posts(user, topic: Topic):
     return posts
 
 
+@dataclass
+class PostsPage:
+    """Page `number` of a topic: posts (number - 1) * per_page + 1 to
+    number * per_page, those the reader may see.
+
+    Pages are ranges of post numbers, as Discourse's are: which posts a page
+    holds and how many pages there are come from the topic's
+    highest_post_number, with no COUNT(*) and no OFFSET. A page whose posts
+    were all deleted is shown empty rather than shifting every later page.
+    """
+
+    number: int
+    last_page: int
+    object_list: list
+
+    def has_next(self) -> bool:
+        return self.number < self.last_page
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
 def topic_posts(
     *, user, topic: Topic, page_number=1, per_page: int = POSTS_PER_PAGE
-) -> Page:
-    page = Paginator(_posts(user, topic), per_page).get_page(page_number)
-    page.object_list = _with_abilities(user, topic, page.object_list)
-    return page
+) -> PostsPage:
+    """The page `page_number` of the topic; a number that is not a page is the
+    first page, one past the end the last."""
+    last_page = max(math.ceil(topic.highest_post_number / per_page), 1)
+    try:
+        number = min(max(int(page_number), 1), last_page)
+    except (TypeError, ValueError):
+        number = 1
+    posts = _posts(user, topic).filter(
+        number__gt=(number - 1) * per_page, number__lte=number * per_page
+    )
+    return PostsPage(
+        number=number,
+        last_page=last_page,
+        object_list=_with_abilities(user, topic, posts),
+    )
 
 
 def _with_abilities(user, topic: Topic, posts) -> list[Post]:
@@ -235,12 +278,9 @@ def _with_abilities(user, topic: Topic, posts) -> list[Post]:
     return posts
 
 
-def page_of_post(
-    *, user, topic: Topic, number: int, per_page: int = POSTS_PER_PAGE
-) -> int:
-    """Which page of the topic shows post `number`."""
-    before = _posts(user, topic).filter(number__lt=number).count()
-    return before // per_page + 1
+def page_of_post(number: int, per_page: int = POSTS_PER_PAGE) -> int:
+    """Which page of a topic shows post `number` (see PostsPage)."""
+    return (number - 1) // per_page + 1
 
 
 def post_in_topic(user, topic: Topic, number: int) -> Post:

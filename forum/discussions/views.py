@@ -58,7 +58,7 @@ def topic_list(request, view="latest", category_slug=None, tag_name=None):
         category=category,
         tag=tag,
         period=period,
-        page_number=request.GET.get("page"),
+        after=request.GET.get("after"),
     )
     context = {
         "listing": listing,
@@ -90,9 +90,7 @@ def categories(request):
 def topic_detail(request, slug, topic_id, number=None):
     topic = selectors.topic_for_reader(request.user, topic_id)
     if number is not None:
-        page_number = selectors.page_of_post(
-            user=request.user, topic=topic, number=number
-        )
+        page_number = selectors.page_of_post(number)
     else:
         page_number = request.GET.get("page", 1)
     if slug != topic.slug and not is_htmx(request):
