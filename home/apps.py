@@ -11,17 +11,14 @@ from django.utils.translation import gettext_lazy as _
 import pagecache
 
 
-def clear_menu_cache(**kwargs):
-    """Make every cached main menu (all hosts and languages) stale."""
+def pages_changed(**kwargs):
+    """A page was published, moved or taken down, perhaps by beat's scheduled
+    publishing, outside any request: every cached main menu (all hosts and
+    languages) and visitors' cached pages are stale."""
     try:
         cache.incr("main-menu-version")
     except ValueError:
         cache.set("main-menu-version", 1, None)
-
-
-def clear_page_cache(**kwargs):
-    """Visitors' cached pages are stale: a page was published, moved or taken
-    down, perhaps by beat's scheduled publishing, outside any request."""
     pagecache.changed()
 
 
@@ -72,8 +69,7 @@ class HomeConfig(AppConfig):
             page_slug_changed,
             post_page_move,
         ):
-            signal.connect(clear_menu_cache, dispatch_uid=f"home-menu-{id(signal)}")
-            signal.connect(clear_page_cache, dispatch_uid=f"home-pages-{id(signal)}")
+            signal.connect(pages_changed, dispatch_uid=f"home-pages-{id(signal)}")
         # After django.contrib.sites has created its default row.
         post_migrate.connect(sync_site, sender=self, dispatch_uid="home-sync-site")
         self._hold_new_members_comments()

@@ -23,13 +23,10 @@ This package imports nothing of the site (import-linter holds it), so forum
 and home may import it.
 """
 
-import logging
 import time
 
 from django.core.cache import cache
 from django.dispatch import Signal
-
-logger = logging.getLogger(__name__)
 
 GENERATION = "pagecache:generation"
 # Long enough never to expire between writes; a lost generation only empties

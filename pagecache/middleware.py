@@ -72,11 +72,8 @@ class AnonymousPageCacheMiddleware:
         response = self.get_response(request)
         if not _cacheable_response(request, response):
             return _private_or_skip(request, response)
-        entry = _entry(response, generation)
-        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
-        for name, value in entry["headers"]:
-            if name.lower() in ("etag", "last-modified", "cache-control"):
-                response[name] = value
+        _make_public(response)
+        cache.set(key, _entry(response, generation), settings.PAGE_CACHE_SECONDS)
         return _answer(request, response, "stored")
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -116,24 +113,24 @@ def _cacheable_response(request, response) -> bool:
     return user is None or not user.is_authenticated
 
 
+def _make_public(response) -> None:
+    """The validators and the caching rules every visitor's copy carries."""
+    digest = hashlib.blake2b(response.content, digest_size=16).hexdigest()
+    response["ETag"] = f'"{digest}"'
+    response["Last-Modified"] = formatdate(usegmt=True)
+    response["Cache-Control"] = PUBLIC
+
+
 def _entry(response, generation: int) -> dict:
-    body = response.content
-    headers = [
-        (name, value)
-        for name, value in response.items()
-        if name.lower() not in PER_RESPONSE_HEADERS | {"cache-control"}
-    ]
-    etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
-    headers += [
-        ("ETag", etag),
-        ("Last-Modified", formatdate(usegmt=True)),
-        ("Cache-Control", PUBLIC),
-    ]
     return {
         "generation": generation,
         "status": response.status_code,
-        "headers": headers,
-        "body": body,
+        "headers": [
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in PER_RESPONSE_HEADERS
+        ],
+        "body": response.content,
         "notes": getattr(response, "pagecache_notes", {}),
     }
 

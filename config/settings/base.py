@@ -466,7 +466,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "forum@localhost")
 # Links in e-mails, invitations and what counts as this site's own links start
 # with this origin (the same one the admin uses).
 FORUM_BASE_URL = WAGTAILADMIN_BASE_URL
-FORUM_NOTIFICATION_EMAIL_DELAY = int(env("FORUM_NOTIFICATION_EMAIL_DELAY", "600"))
+if email_delay := env("FORUM_NOTIFICATION_EMAIL_DELAY"):
+    FORUM_NOTIFICATION_EMAIL_DELAY = int(email_delay)
 
 # Behind a reverse proxy that sets X-Forwarded-For, the number of proxies in
 # front of Django (the client is that many entries from the right); 0 trusts

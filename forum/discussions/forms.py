@@ -10,6 +10,8 @@ from forum.core.params import MAX_ID
 from forum.members.honeypot import HoneypotMixin
 from forum.models import Category, Post
 
+MARKDOWN_HELP = _("Markdown: **bold**, _italic_, > quote, - list, [link](https://…).")
+
 
 class TopicForm(ServiceErrorsMixin, HoneypotMixin, forms.Form):
     category = forms.ModelChoiceField(
@@ -19,9 +21,7 @@ class TopicForm(ServiceErrorsMixin, HoneypotMixin, forms.Form):
     raw = forms.CharField(
         label=_("Your post"),
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_(
-            "Markdown: **bold**, _italic_, > quote, - list, [link](https://…)."
-        ),
+        help_text=MARKDOWN_HELP,
     )
     tags = forms.CharField(
         label=_("Tags"),
@@ -50,9 +50,7 @@ class PostForm(ServiceErrorsMixin, HoneypotMixin, forms.Form):
     raw = forms.CharField(
         label=_("Your reply"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_(
-            "Markdown: **bold**, _italic_, > quote, - list, [link](https://…)."
-        ),
+        help_text=MARKDOWN_HELP,
     )
     reply_to = forms.ModelChoiceField(
         queryset=Post.objects.none(), required=False, widget=forms.HiddenInput

@@ -71,12 +71,9 @@ def count_cached_view(sender, request, notes, **kwargs):
 
 
 def pending() -> dict[int, int]:
-    """Counted views not yet in the database (tests, `flush`)."""
+    """Counted views not yet in the database, by topic."""
     redis = _redis()
-    if redis is None:
-        return {}
-    counts = redis.hgetall(cache.make_key(PENDING))
-    return {int(topic): int(count) for topic, count in counts.items()}
+    return _counts(redis.hgetall(cache.make_key(PENDING))) if redis else {}
 
 
 def flush() -> int:
@@ -89,7 +86,7 @@ def flush() -> int:
         pipe.hgetall(key)
         pipe.delete(key)
         taken, _deleted = pipe.execute()
-    counts = {int(topic): int(count) for topic, count in taken.items()}
+    counts = _counts(taken)
     if not counts:
         return 0
     try:
@@ -118,6 +115,11 @@ def _add_views(counts: dict[int, int]) -> None:
         default=Value(0),
     )
     Topic.objects.filter(pk__in=counts).update(view_count=F("view_count") + gained)
+
+
+def _counts(fields: dict) -> dict[int, int]:
+    """A Redis hash of topic id to views, as numbers."""
+    return {int(topic): int(count) for topic, count in fields.items()}
 
 
 def _redis():
