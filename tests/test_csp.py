@@ -241,7 +241,7 @@ def test_moderator_and_staff_pages_are_strict(client, demo, lang):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_rate_limited_pages_are_strict(client, demo, lang, settings):
-    """The forum's 429 (a reply over the limit) and allauth's (log-ins)."""
+    """The forum's 429s: a reply and log-ins over their limits."""
     aigerim = user("aigerim")
     limits = copy.deepcopy(conf.FORUM_TRUST_LIMITS)
     for level in limits.values():

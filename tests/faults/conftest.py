@@ -19,16 +19,15 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from abc import ABC, abstractmethod
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from kombu import pools as kombu_pools
 
 from config.celery import app as celery_app
 from tests.conftest import service_missing
+from tests.workers import wait_for, worker_env
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 RESULTS = ROOT / "test-results" / "faults.json"
@@ -39,16 +38,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def wait_for(predicate, *, timeout: float, what: str, every: float = 0.2):
-    """Poll until `predicate()` is true; returns the seconds it took."""
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if predicate():
-            return time.monotonic() - started
-        time.sleep(every)
-    pytest.fail(f"{what}: not within {timeout} s")
 
 
 class Server(ABC):
@@ -181,21 +170,14 @@ class Celery:
     """The project's worker and beat, as processes, on the test's database."""
 
     def __init__(self, broker: RedisServer, mail_dir: Path, env: dict):
-        db = connection.settings_dict
         self.mail_dir = mail_dir
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "TEST_DATABASE_URL": (
-                f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-            ),
-            "TEST_REDIS_URL": broker.url,
-            "CELERY_EAGER": "false",
-            "TEST_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "TEST_EMAIL_FILE_PATH": str(mail_dir),
-            "OUTBOX_RELAY_INTERVAL": "1",
+        self.env = worker_env(
+            broker.url,
+            TEST_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            TEST_EMAIL_FILE_PATH=str(mail_dir),
+            OUTBOX_RELAY_INTERVAL="1",
             **env,
-        }
+        )
         self.processes: dict[str, subprocess.Popen] = {}
 
     def start(self, name: str, *args: str) -> subprocess.Popen:

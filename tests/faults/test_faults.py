@@ -35,7 +35,7 @@ from search import health
 from search.backends.base import KINDS
 from search.documents import documents
 from search.models import SearchEntry
-from tests.faults.conftest import wait_for
+from tests.workers import wait_for
 
 RECOVERY_SECONDS = 60
 

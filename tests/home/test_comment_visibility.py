@@ -117,13 +117,13 @@ class TestPermalink:
         assert client.get(path).status_code == 404
 
 
-@pytest.fixture(params=["held", "hidden", "removed", "unpublished-page"])
+@pytest.fixture(params=["held-or-hidden", "removed", "unpublished-page"])
 def unseen_comment(request, news, make_user):
     """A comment by someone else that readers may not see, and why."""
     author = make_user("writer")
     fields = {
-        "held": {"is_public": False},
-        "hidden": {"is_public": False},
+        # Held for a moderator and hidden by flags are both is_public=False.
+        "held-or-hidden": {"is_public": False},
         "removed": {"is_removed": True},
         "unpublished-page": {},
     }[request.param]

@@ -9,7 +9,6 @@ from django.utils import timezone
 from config.settings.base import redis_cache
 from outbox import services as outbox
 from outbox.models import Job
-from search.backends.elasticsearch import reset_breakers
 
 CLOSED_PORT = 1  # nothing listens there: connections are refused at once
 
@@ -32,13 +31,6 @@ def production_like(settings, redis_url):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = redis_url
     return settings
-
-
-@pytest.fixture(autouse=True)
-def _no_remembered_failures():
-    reset_breakers()
-    yield
-    reset_breakers()
 
 
 def test_ok_when_every_service_answers(healthz, production_like):
