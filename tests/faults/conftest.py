@@ -171,13 +171,13 @@ class Celery:
 
     def __init__(self, broker: RedisServer, mail_dir: Path, env: dict):
         self.mail_dir = mail_dir
-        self.env = worker_env(
-            broker.url,
-            TEST_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-            TEST_EMAIL_FILE_PATH=str(mail_dir),
-            OUTBOX_RELAY_INTERVAL="1",
-            **env,
-        )
+        defaults = {
+            "TEST_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "TEST_EMAIL_FILE_PATH": str(mail_dir),
+            "OUTBOX_RELAY_INTERVAL": "1",
+        }
+        # A test's own `env` overrides these (one sends e-mail through SMTP).
+        self.env = worker_env(broker.url, **(defaults | env))
         self.processes: dict[str, subprocess.Popen] = {}
 
     def start(self, name: str, *args: str) -> subprocess.Popen:
