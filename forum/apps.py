@@ -23,3 +23,17 @@ class ForumConfig(AppConfig):
         pagecache.served_from_cache.connect(
             count_cached_view, dispatch_uid="forum-count-cached-view"
         )
+        # Posts' cached headers show their authors' names and pictures.
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_delete, post_save
+
+        from forum.members import display
+        from forum.models import Profile
+
+        for model in (get_user_model(), Profile):
+            for name, signal in (("saved", post_save), ("deleted", post_delete)):
+                signal.connect(
+                    display.changed,
+                    sender=model,
+                    dispatch_uid=f"forum-display-{model.__name__}-{name}",
+                )

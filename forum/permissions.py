@@ -13,39 +13,73 @@ kin in forum/discussions/models.py), which apply the same rules in SQL.
 
 from dataclasses import dataclass
 
-from forum.core.roles import is_member
+from django.contrib.auth import get_user_model
+from django.db.models import CharField, Exists, F, OuterRef, StringAgg, Subquery, Value
+from django.db.models.functions import Cast
+
+from forum.core.roles import is_member, resolved
 from forum.models import Category, Post, Suspension, Topic, TrustLevel
 
 MODERATORS_GROUP = "Moderators"
 
 
 # What the checks below look up about a member (suspended, trust level,
-# moderator of what) is read once per user object, so once per request, and
-# kept here under one name; `forget(user)` drops it after a change.
+# moderator of what) is read with one query, once per user object, so once per
+# request, and kept on the user under one name; `forget(user)` drops it after a
+# change.
 CACHE = "_forum_permissions"
 
 
-def _cached(user, key: str, compute):
-    cache = user.__dict__.setdefault(CACHE, {})
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
+def _facts(user) -> dict:
+    # On the user itself, not on request.user's lazy wrapper: whichever of
+    # the two a caller holds, the facts are read once.
+    remembered = resolved(user).__dict__
+    if CACHE not in remembered:
+        remembered[CACHE] = _read_facts(user)
+    return remembered[CACHE]
 
 
 def forget(user) -> None:
     """Drop what this user object remembers (a suspension or a trust level
     just changed)."""
-    user.__dict__.pop(CACHE, None)
+    resolved(user).__dict__.pop(CACHE, None)
+
+
+def _read_facts(user) -> dict:
+    """Suspended now, in the Moderators group, the categories moderated (as
+    text: "3,7"), the trust level."""
+    member = OuterRef("pk")
+    moderated = (
+        Category.moderators.through.objects.filter(user=member)
+        .values("user")
+        .annotate(ids=StringAgg(Cast("category_id", CharField()), Value(",")))
+        .values("ids")
+    )
+    facts = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values(trust_level=F("profile__trust_level"))
+        .annotate(
+            suspended=Exists(Suspension.objects.active().filter(user=member)),
+            in_moderators=Exists(
+                get_user_model().groups.through.objects.filter(
+                    user=member, group__name=MODERATORS_GROUP
+                )
+            ),
+            moderated=Subquery(moderated),
+        )
+        .first()
+    ) or {"trust_level": None, "suspended": False, "in_moderators": False}
+    facts["moderated"] = {
+        int(pk) for pk in (facts.get("moderated") or "").split(",") if pk
+    }
+    return facts
 
 
 def is_suspended(user) -> bool:
     if not is_member(user):
         return False
-    return _cached(
-        user,
-        "suspended",
-        lambda: Suspension.objects.active().filter(user=user).exists(),
-    )
+    return _facts(user)["suspended"]
 
 
 def can_write(user) -> bool:
@@ -59,34 +93,20 @@ def trust_level(user) -> int:
         return TrustLevel.NEW
     if is_global_moderator(user):
         return TrustLevel.REGULAR
-
-    def level():
-        profile = getattr(user, "profile", None)
-        return profile.trust_level if profile is not None else TrustLevel.NEW
-
-    return _cached(user, "trust_level", level)
+    level = _facts(user)["trust_level"]
+    return level if level is not None else TrustLevel.NEW
 
 
 def is_global_moderator(user) -> bool:
     if not is_member(user):
         return False
-    if user.is_staff:
-        return True
-    return _cached(
-        user,
-        "global_moderator",
-        lambda: user.groups.filter(name=MODERATORS_GROUP).exists(),
-    )
+    return user.is_staff or _facts(user)["in_moderators"]
 
 
 def moderated_category_ids(user) -> set[int]:
     if not is_member(user):
         return set()
-    return _cached(
-        user,
-        "moderated_ids",
-        lambda: set(user.moderated_categories.values_list("pk", flat=True)),
-    )
+    return _facts(user)["moderated"]
 
 
 def can_moderate(user, category: Category) -> bool:

@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from forum import permissions
-from forum.core import keyset
+from forum.core import keyset, roles
 from forum.core.markdown import existing_usernames, mentioned_usernames
 from forum.discussions.models import readable_post
 from forum.models import (
@@ -180,30 +180,32 @@ def topic_for_reader(user, topic_id: int) -> Topic:
     Members-only topics answer 404 to visitors too: nothing of them leaks, not
     even whether they exist.
     """
-    topic = (
-        Topic.objects.select_related(
-            "category",
-            "category__parent",
-            "author",
-            "solution",
-            "solution__author__profile",
+    topics = Topic.objects.select_related(
+        "category",
+        "category__parent",
+        "author",
+        "solution",
+        "solution__author__profile",
+    ).filter(pk=topic_id)
+    if permissions.is_member(user):
+        # How far the member has read (see last_read_number), in this query.
+        topics = topics.annotate(
+            reader_last_read=Subquery(
+                TopicReadState.objects.filter(topic=OuterRef("pk"), user=user).values(
+                    "last_read_post_number"
+                )[:1]
+            )
         )
-        .filter(pk=topic_id)
-        .first()
-    )
+    topic = topics.first()
     if topic is None or not permissions.can_see_topic(user, topic):
         raise Http404
     return topic
 
 
 def _posts(user, topic: Topic):
-    posts = (
-        Post.objects.filter(topic=topic)
-        .select_related("author__profile", "reply_to__author__profile")
-        # "In reply to" needs the replied-to post's number and author, not its text.
-        .defer("reply_to__raw", "reply_to__cooked")
-        .order_by("number")
-    )
+    # No author, profile or replied-to post: the posts' cached fragments show
+    # those (forum/discussions/fragments.py loads them for the ones missing).
+    posts = Post.objects.filter(topic=topic).defer("raw").order_by("number")
     if not permissions.can_see_deleted_posts(user, topic):
         posts = posts.filter(deleted_at__isnull=True)
     if not permissions.can_moderate(user, topic.category):
@@ -272,6 +274,7 @@ def _with_abilities(user, topic: Topic, posts) -> list[Post]:
     forum.permissions (the template shows only those controls). The reader's
     own facts are cached and the topic is shared: no query per post."""
     posts = list(posts)
+    user = roles.resolved(user)
     for post in posts:
         post.topic = topic
         post.can = permissions.post_abilities(user, post)
@@ -308,6 +311,8 @@ def last_read_number(user, topic: Topic) -> int | None:
     """How far the member has read, or None if they never opened the topic."""
     if not permissions.is_member(user):
         return None
+    if hasattr(topic, "reader_last_read"):  # topic_for_reader read it
+        return topic.reader_last_read
     return (
         TopicReadState.objects.filter(user=user, topic=topic)
         .values_list("last_read_post_number", flat=True)

@@ -8,9 +8,8 @@ with a redirect, so every page works without JavaScript.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -22,7 +21,7 @@ from forum import permissions
 from forum.core import params
 from forum.core.markdown import render as render_markdown
 from forum.core.web import is_htmx
-from forum.discussions import selectors, services, uploads, viewcounts
+from forum.discussions import fragments, selectors, services, uploads, viewcounts
 from forum.discussions.forms import DraftForm, PostForm, TopicForm, TopicStateForm
 from forum.members import honeypot, ratelimit
 from forum.models import Category, Draft, Post, Tag
@@ -121,7 +120,9 @@ def topic_detail(request, slug, topic_id, number=None):
     context = {
         "topic": topic,
         "posts": posts,
-        "focus": number,
+        "posts_html": fragments.render_posts(
+            request, posts.object_list, topic, focus=number
+        ),
         "can": permissions.topic_abilities(request.user, topic),
         "first_unread": first_unread,
     }
@@ -286,6 +287,7 @@ def reply(request, topic_id):
     context = {
         "topic": topic,
         "posts": posts,
+        "posts_html": fragments.render_posts(request, posts.object_list, topic),
         "can": permissions.topic_abilities(request.user, topic),
         "reply_form": form,
         "can_upload": permissions.can_upload(request.user),
@@ -376,17 +378,9 @@ def _post_action(request, post_id, action):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     if is_htmx(request):
-        fresh = selectors.post_in_topic(request.user, post.topic, post.number)
         topic = selectors.topic_for_reader(request.user, post.topic_id)
-        return TemplateResponse(
-            request,
-            "forum/_post.html",
-            {
-                "post": fresh,
-                "topic": topic,
-                "can": permissions.topic_abilities(request.user, topic),
-            },
-        )
+        fresh = selectors.post_in_topic(request.user, topic, post.number)
+        return HttpResponse(fragments.render_posts(request, [fresh], topic))
     return redirect(post.topic.get_post_url(post.number) + f"#post-{post.number}")
 
 

@@ -4,6 +4,9 @@ One place for the bell, e-mails, profiles and every list: the template tags
 (forum/templatetags/forum_tags.py) only wrap these.
 """
 
+import time
+
+from django.core.cache import cache
 from django.utils.html import format_html
 
 # Initials avatars take their size and colour from classes in static/css/site.css
@@ -58,3 +61,34 @@ def avatar(user, size: int = 32) -> str:
         user.pk % AVATAR_COLOUR_COUNT,
         initials(display_name(user)),
     )
+
+
+# Fragments that show members (a post's header: name, picture, organisation)
+# are cached under keys that carry this stamp; a change to any member's
+# profile or account starts a new one (forum/apps.py connects `changed`).
+# Profiles change seldom next to how often posts are read, and one stamp for
+# every member costs a page one cache read where a stamp per author would cost
+# a query.
+STAMP = "forum:members:display-stamp"
+STAMP_SECONDS = 30 * 24 * 60 * 60
+
+
+def stamp() -> int:
+    """The current display stamp, starting one when there is none."""
+    current = cache.get(STAMP)
+    if current is None:
+        cache.add(STAMP, time.time_ns(), STAMP_SECONDS)
+        current = cache.get(STAMP) or 0
+    return current
+
+
+def changed(sender=None, update_fields=None, **kwargs) -> None:
+    """A member's name, picture or organisation may have changed (a
+    post_save receiver; a log-in, which saves only last_login, changes
+    nothing shown)."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    try:
+        cache.incr(STAMP)
+    except ValueError:  # no stamp yet, or the cache is unavailable
+        cache.set(STAMP, time.time_ns(), STAMP_SECONDS)

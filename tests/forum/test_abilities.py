@@ -103,7 +103,7 @@ def scene(db, django_user_model):
 
 def controls(html: str):
     """The topic page's forms (action, fields, each submit button) and links
-    to the edit page, inside the page's main content."""
+    to the edit and flag pages, inside the page's main content."""
     main = BeautifulSoup(html, "html.parser").find("main")
     for form in main.find_all("form", method="post"):
         action = form.get("action")
@@ -130,7 +130,7 @@ def controls(html: str):
         for button in buttons:
             yield "post", action, {**fields, **button}
     for link in main.find_all("a", href=True):
-        if link["href"].endswith("/edit/"):
+        if link["href"].endswith(("/edit/", "/flag/")):
             yield "get", link["href"], {}
 
 
