@@ -23,17 +23,22 @@ class ForumConfig(AppConfig):
         pagecache.served_from_cache.connect(
             count_cached_view, dispatch_uid="forum-count-cached-view"
         )
-        # Posts' cached headers show their authors' names and pictures.
+        # Cached posts and topic rows show members, categories and tags.
         from django.contrib.auth import get_user_model
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from forum.members import display
-        from forum.models import Profile
+        from forum.core import fragment_cache
+        from forum.models import Category, Profile, Tag, Topic
 
-        for model in (get_user_model(), Profile):
+        for model in (get_user_model(), Profile, Category, Tag):
             for name, signal in (("saved", post_save), ("deleted", post_delete)):
                 signal.connect(
-                    display.changed,
+                    fragment_cache.changed,
                     sender=model,
-                    dispatch_uid=f"forum-display-{model.__name__}-{name}",
+                    dispatch_uid=f"forum-stamp-{model.__name__}-{name}",
                 )
+        m2m_changed.connect(
+            fragment_cache.changed,
+            sender=Topic.tags.through,
+            dispatch_uid="forum-stamp-tags",
+        )

@@ -55,7 +55,7 @@ def _read_facts(user) -> dict:
         .annotate(ids=StringAgg(Cast("category_id", CharField()), Value(",")))
         .values("ids")
     )
-    facts = (
+    rows = (
         get_user_model()
         .objects.filter(pk=user.pk)
         .values(trust_level=F("profile__trust_level"))
@@ -68,8 +68,13 @@ def _read_facts(user) -> dict:
             ),
             moderated=Subquery(moderated),
         )
-        .first()
-    ) or {"trust_level": None, "suspended": False, "in_moderators": False}
+        .order_by()  # one row by its key: nothing to order
+    )
+    facts = next(iter(rows), None) or {
+        "trust_level": None,
+        "suspended": False,
+        "in_moderators": False,
+    }
     facts["moderated"] = {
         int(pk) for pk in (facts.get("moderated") or "").split(",") if pk
     }

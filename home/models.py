@@ -108,9 +108,11 @@ class HomePage(Page):
         context["latest_news"] = selectors.with_comment_counts(
             NewsPage.objects.live().public().filter(locale_id=self.locale_id)
         ).order_by("-date", "-pk")[:3]
-        context["latest_topics"] = forum_selectors.topic_list(
+        topics = forum_selectors.topic_list(
             user=request.user, per_page=HOME_TOPICS
         ).page.object_list
+        forum_selectors.topic_row_details(topics)
+        context["latest_topics"] = topics
         return context
 
     max_count_per_parent = 1

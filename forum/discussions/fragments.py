@@ -9,8 +9,8 @@ organisation, the date and permalink, "in reply to", the notices, the text and
 rendered once and kept in the cache under a digest of everything it shows:
 the post's row (text, edits, likes, deleted, held, hidden), the topic's slug
 (its links), the language and time zone, whether the reader may read a hidden
-post, and the members' display stamp (forum.members.display: a name, a
-picture or an organisation changed). An entry is therefore never stale, only
+post, and the fragments' stamp (forum.core.fragment_cache: a name, a picture
+or an organisation changed). An entry is therefore never stale, only
 unused, and expires after CONTENT_SECONDS. A page fetches all its posts'
 content in one cache round trip and renders only what is missing, loading
 those posts' authors and replied-to posts with two queries whatever their
@@ -42,12 +42,12 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
-from forum.members import display
+from forum.core import fragment_cache
 from forum.models import Post
 
 CONTENT_TEMPLATE = "forum/_post_content.html"
@@ -102,7 +102,7 @@ def render_posts(request, posts: list[Post], topic, focus=None) -> SafeString:
             LIKES: conditional_escape(like_label(post.like_count)),
             CONTENT: post.content,
         }
-        html.append("".join(values.get(piece, piece) for piece in stencil))
+        html.append(fragment_cache.fill(stencil, values))
     return mark_safe("".join(html))  # noqa: S308 - templates' output, joined
 
 
@@ -156,13 +156,7 @@ def _stencil(facts: _Facts) -> list[str]:
         solution=mark_safe(SOLUTION),  # noqa: S308 - a marker
     )
     html = render_to_string(FRAME_TEMPLATE, {"post": post, "csrf_token": CSRF})
-    pieces = []
-    position = 0
-    for match in _MARKERS.finditer(html):
-        pieces += [html[position : match.start()], match.group()]
-        position = match.end()
-    pieces.append(html[position:])
-    return pieces
+    return fragment_cache.split(html, _MARKERS)
 
 
 # The content --------------------------------------------------------------------
@@ -170,7 +164,7 @@ def _stencil(facts: _Facts) -> list[str]:
 
 def attach_content(posts: list[Post], topic) -> None:
     """Set `post.content` on each post (which must carry `post.can`)."""
-    context = _context_key(topic)
+    context = fragment_cache.context_key(CONTENT_VERSION, topic.pk, topic.slug)
     keys = {post.pk: _content_key(post, context) for post in posts}
     found = cache.get_many(list(keys.values()))
     fresh = _render_content([p for p in posts if keys[p.pk] not in found], topic)
@@ -179,19 +173,6 @@ def attach_content(posts: list[Post], topic) -> None:
     for post in posts:
         html = fresh[post.pk] if post.pk in fresh else found[keys[post.pk]]
         post.content = mark_safe(html)  # noqa: S308 - our own template's output
-
-
-def _context_key(topic) -> str:
-    return "|".join(
-        (
-            str(CONTENT_VERSION),
-            translation.get_language() or "",
-            timezone.get_current_timezone_name(),
-            str(topic.pk),
-            topic.slug,
-            str(display.stamp()),
-        )
-    )
 
 
 def _content_key(post: Post, context: str) -> str:

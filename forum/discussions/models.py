@@ -542,7 +542,11 @@ class Draft(models.Model):
 
     @staticmethod
     def key_for(topic=None) -> str:
-        return f"topic-{topic.pk}" if topic is not None else Draft.NEW_TOPIC
+        return Draft.key_for_id(topic.pk) if topic is not None else Draft.NEW_TOPIC
+
+    @staticmethod
+    def key_for_id(topic_id: int) -> str:
+        return f"topic-{topic_id}"
 
 
 def upload_path(instance, filename):

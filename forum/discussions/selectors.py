@@ -1,8 +1,9 @@
 """Reads that views share, built so a page costs a fixed number of queries.
 
-Lists select their foreign keys, prefetch tags, annotate the reader's own read
-marker, and fetch every participant avatar of the page in one query, whatever
-the page size.
+Lists read the topics' own columns and the reader's read marker in one query;
+what their rows show beyond that (category, tags, people) comes with each
+row's cached HTML (forum/discussions/rows.py) or from `topic_row_details` in
+three queries, whatever the page size.
 """
 
 import math
@@ -12,7 +13,16 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Exists,
+    F,
+    JSONField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,6 +33,7 @@ from forum.discussions.models import readable_post
 from forum.models import (
     Bookmark,
     Category,
+    Draft,
     Flag,
     Post,
     PostLike,
@@ -32,6 +43,7 @@ from forum.models import (
     Topic,
     TopicReadState,
 )
+from forum.notifications.models import topic_level_columns
 
 TOPICS_PER_PAGE = 30
 POSTS_PER_PAGE = 20
@@ -56,17 +68,11 @@ class TopicList:
 
 
 def _topics(user):
-    topics = (
-        Topic.objects.listed()
-        .readable_by(user)
-        .select_related(
-            "category",
-            "category__parent",
-            "author__profile",
-            "last_poster__profile",
-        )
-        .prefetch_related("tags")
-    )
+    """Listed topics the reader may read, with only their own columns (a
+    row's category, tags and people come with its cached HTML, see
+    forum/discussions/rows.py, or from topic_row_details) and, for a member,
+    how far they have read."""
+    topics = Topic.objects.listed().readable_by(user)
     if permissions.is_member(user):
         topics = topics.annotate(
             last_read=Subquery(
@@ -119,23 +125,29 @@ def topic_list(
     elif view == "top" and (days := TOP_PERIODS.get(period)):
         topics = topics.filter(created_at__gte=timezone.now() - timedelta(days=days))
     page = keyset.page(topics, LIST_ORDER[view], after, per_page or TOPICS_PER_PAGE)
-    page.object_list = attach_participants(page.object_list)
+    for topic in page.object_list:
+        last_read = getattr(topic, "last_read", None)
+        unread = topic.highest_post_number - last_read if last_read is not None else 0
+        topic.unread_count = max(unread, 0)
     return TopicList(view=view, page=page, category=category, tag=tag, period=period)
 
 
-def attach_participants(topics):
-    """Set `topic.participants` (users, newest poster first) with one query."""
-    topics = list(topics)
+def topic_row_details(topics) -> None:
+    """Load what a topic's row shows beyond the topic's own columns, for all
+    of `topics` in three queries: `category` (with its parent), `tags`, and
+    `participants` (users, newest poster first) and `last_poster`."""
+    categories = Category.objects.select_related("parent").in_bulk(
+        {topic.category_id for topic in topics}
+    )
+    prefetch_related_objects(topics, "tags")
     ids = {pk for topic in topics for pk in topic.participant_ids}
-    users = get_user_model().objects.filter(pk__in=ids).select_related("profile")
-    by_id = {user.pk: user for user in users} if ids else {}
+    ids |= {topic.last_poster_id for topic in topics} - {None}
+    people = get_user_model().objects.select_related("profile").in_bulk(ids)
     for topic in topics:
-        topic.participants = [by_id[pk] for pk in topic.participant_ids if pk in by_id]
-        if hasattr(topic, "last_read") and topic.last_read is not None:
-            topic.unread_count = max(topic.highest_post_number - topic.last_read, 0)
-        else:
-            topic.unread_count = 0
-    return topics
+        topic.category = categories[topic.category_id]
+        shown = [pk for pk in topic.participant_ids if pk in people]
+        topic.participants = [people[pk] for pk in shown]
+        topic.last_poster = people.get(topic.last_poster_id)
 
 
 def unread_and_new_counts(user) -> dict[str, int]:
@@ -180,23 +192,48 @@ def topic_for_reader(user, topic_id: int) -> Topic:
     Members-only topics answer 404 to visitors too: nothing of them leaks, not
     even whether they exist.
     """
-    topics = Topic.objects.select_related(
-        "category",
-        "category__parent",
-        "author",
-        "solution",
-        "solution__author__profile",
-    ).filter(pk=topic_id)
+    return _readable(user, _topic_rows().filter(pk=topic_id))
+
+
+def topic_for_page(user, topic_id: int) -> Topic:
+    """topic_for_reader, with what the topic page shows of the member in the
+    same query: how far they have read (`reader_last_read`, see
+    last_read_number), their watch levels (watch_*, see
+    forum.notifications.selectors.topic_level) and their saved reply
+    (`reader_draft_raw`, `reader_draft_data`). As they were before the page's
+    own writes: a view that changes them must not use this."""
+    topics = _topic_rows().filter(pk=topic_id)
     if permissions.is_member(user):
-        # How far the member has read (see last_read_number), in this query.
+        draft = Draft.objects.filter(user=user, key=Draft.key_for_id(topic_id))
         topics = topics.annotate(
             reader_last_read=Subquery(
                 TopicReadState.objects.filter(topic=OuterRef("pk"), user=user).values(
                     "last_read_post_number"
                 )[:1]
-            )
+            ),
+            reader_draft_raw=Subquery(draft.values("raw")[:1]),
+            reader_draft_data=Subquery(
+                draft.values("data")[:1], output_field=JSONField()
+            ),
+            **topic_level_columns(user),
         )
-    topic = topics.first()
+    return _readable(user, topics)
+
+
+def _topic_rows():
+    return Topic.objects.select_related(
+        "category",
+        "category__parent",
+        "author",
+        "solution",
+        "solution__author__profile",
+    )
+
+
+def _readable(user, topics) -> Topic:
+    # One row by its key: no ORDER BY, which costs Django more to compile
+    # than the rest of this query (it compares every selected column).
+    topic = next(iter(topics.order_by()[:1]), None)
     if topic is None or not permissions.can_see_topic(user, topic):
         raise Http404
     return topic
@@ -311,7 +348,7 @@ def last_read_number(user, topic: Topic) -> int | None:
     """How far the member has read, or None if they never opened the topic."""
     if not permissions.is_member(user):
         return None
-    if hasattr(topic, "reader_last_read"):  # topic_for_reader read it
+    if hasattr(topic, "reader_last_read"):  # topic_for_page read it
         return topic.reader_last_read
     return (
         TopicReadState.objects.filter(user=user, topic=topic)

@@ -21,7 +21,14 @@ from forum import permissions
 from forum.core import params
 from forum.core.markdown import render as render_markdown
 from forum.core.web import is_htmx
-from forum.discussions import fragments, selectors, services, uploads, viewcounts
+from forum.discussions import (
+    fragments,
+    rows,
+    selectors,
+    services,
+    uploads,
+    viewcounts,
+)
 from forum.discussions.forms import DraftForm, PostForm, TopicForm, TopicStateForm
 from forum.members import honeypot, ratelimit
 from forum.models import Category, Draft, Post, Tag
@@ -61,6 +68,7 @@ def topic_list(request, view="latest", category_slug=None, tag_name=None):
     )
     context = {
         "listing": listing,
+        "rows_html": rows.render_rows(listing.page.object_list),
         "counts": selectors.unread_and_new_counts(request.user),
         "categories": selectors.categories_for(request.user)
         if category is None
@@ -87,7 +95,7 @@ def categories(request):
 
 @require_safe
 def topic_detail(request, slug, topic_id, number=None):
-    topic = selectors.topic_for_reader(request.user, topic_id)
+    topic = selectors.topic_for_page(request.user, topic_id)
     if number is not None:
         page_number = selectors.page_of_post(number)
     else:
@@ -140,11 +148,12 @@ def topic_detail(request, slug, topic_id, number=None):
 
 
 def _reply_form(request, topic, data=None):
-    """The reply composer, prefilled from a saved draft or a quote."""
+    """The reply composer, prefilled from a saved draft or a quote (`topic`
+    from selectors.topic_for_page, for a member)."""
     initial = {}
-    draft = Draft.objects.filter(user=request.user, key=Draft.key_for(topic)).first()
-    if draft is not None:
-        initial = {"raw": draft.raw, "reply_to": draft.data.get("reply_to")}
+    if topic.reader_draft_raw is not None:  # from selectors.topic_for_page
+        saved = topic.reader_draft_data or {}
+        initial = {"raw": topic.reader_draft_raw, "reply_to": saved.get("reply_to")}
     if quote_number := params.parse_id(request.GET.get("quote")):
         quoted = (
             Post.objects.filter(

@@ -10,7 +10,6 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import OuterRef, Subquery
 
 from forum import permissions
 from forum.models import (
@@ -21,6 +20,7 @@ from forum.models import (
     Topic,
     TopicWatch,
 )
+from forum.notifications.models import topic_level_columns
 
 Level = NotificationLevel
 NOTIFICATIONS_PER_PAGE = 30
@@ -64,28 +64,24 @@ def category_levels(topic: Topic, user_ids: Iterable[int]) -> dict[int, int]:
 def topic_level(user, topic: Topic) -> dict:
     """The member's level for the topic and whether the category sets it.
 
-    One query: the topic row carries the member's own level and the levels of
-    its category and parent as subqueries.
+    From the topic's own columns when the topic page's query read them
+    (forum.discussions.selectors.topic_for_page), else one query: the topic
+    row with the member's own level and the levels of its category and parent
+    as subqueries.
     """
     if not permissions.is_member(user):
         return _resolved(None)
-    own, in_category, in_parent = (
-        Topic.objects.filter(pk=topic.pk)
-        .annotate(
-            own=_level_of(TopicWatch.objects.filter(topic=OuterRef("pk"), user=user)),
-            in_category=_level_of(
-                CategoryWatch.objects.filter(category=OuterRef("category"), user=user)
-            ),
-            in_parent=_level_of(
-                CategoryWatch.objects.filter(
-                    category=OuterRef("category__parent"), user=user
-                )
-            ),
-        )
-        .values_list("own", "in_category", "in_parent")
-        .first()
-    ) or (None, None, None)
-    return _resolved(own, in_category, in_parent)
+    columns = ("watch_own", "watch_category", "watch_parent")
+    if hasattr(topic, "watch_own"):
+        levels = [getattr(topic, column) for column in columns]
+    else:
+        levels = (
+            Topic.objects.filter(pk=topic.pk)
+            .annotate(**topic_level_columns(user))
+            .values_list(*columns)
+            .first()
+        ) or (None, None, None)
+    return _resolved(*levels)
 
 
 def category_level(user, category: Category) -> dict:
@@ -99,10 +95,6 @@ def category_level(user, category: Category) -> dict:
         ).values_list("category_id", "level")
     )
     return _resolved(rows.get(category.pk), rows.get(category.parent_id))
-
-
-def _level_of(queryset):
-    return Subquery(queryset.values("level")[:1])
 
 
 def _resolved(own, *inherited) -> dict:

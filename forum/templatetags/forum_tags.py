@@ -14,8 +14,8 @@ def display_name(user) -> str:
 
 
 @register.simple_tag
-def avatar(user, size=32):
-    return display.avatar(user, size)
+def avatar(user, size=32, labelled=False):
+    return display.avatar(user, size, labelled)
 
 
 @register.simple_tag

@@ -1,0 +1,104 @@
+"""Topic lists' rows, each rendered once per version of its topic.
+
+A row shows the topic's title and state, its category, tags and participants,
+its counts and its last poster: the same for every reader but two things,
+whether the reader has unread posts in it (and the link to the first), and
+how long ago it was active, which changes with the hour. A row is rendered
+(forum/_topic_row.html) with markers for those, cut at the markers
+(forum.core.fragment_cache) and kept in the cache under a digest of the topic's columns
+it shows, the language, the time zone and the fragments' stamp
+(forum.core.fragment_cache: a category, a tag, a topic's tags or a member changed).
+A list then reads its rows in one cache round trip and loads category, tags
+and people (selectors.topic_row_details, three queries) only for the topics
+whose row is missing; its own query reads nothing but the topics' columns.
+"""
+
+import hashlib
+import re
+from types import SimpleNamespace
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
+from django.utils.translation import gettext, ngettext
+
+from forum.core import fragment_cache
+from forum.discussions import selectors
+
+TEMPLATE = "forum/_topic_row.html"
+SECONDS = 24 * 60 * 60
+# Bump when TEMPLATE changes in a way cached rows must not outlive.
+VERSION = 1
+
+STATE = "@@forum-row-state@@"
+UNREAD = "<!--@@forum-row-unread@@-->"
+AGO = "@@forum-row-ago@@"
+_MARKERS = re.compile("|".join(map(re.escape, (STATE, UNREAD, AGO))))
+_ROW = SimpleNamespace(state=STATE, unread=mark_safe(UNREAD), ago=AGO)  # noqa: S308 - markers
+
+
+def render_rows(topics: list) -> SafeString:
+    """The rows of `topics` (from selectors.topic_list, which sets each
+    one's `unread_count` and, for members, `last_read`)."""
+    if not topics:
+        return mark_safe("")  # noqa: S308 - empty
+    context = fragment_cache.context_key(VERSION)
+    keys = {topic.pk: _key(topic, context) for topic in topics}
+    found = cache.get_many(list(keys.values()))
+    missing = [topic for topic in topics if keys[topic.pk] not in found]
+    fresh = {}
+    if missing:
+        selectors.topic_row_details(missing)
+        for topic in missing:
+            html = render_to_string(TEMPLATE, {"topic": topic, "row": _ROW})
+            fresh[keys[topic.pk]] = fragment_cache.split(html, _MARKERS)
+        cache.set_many(fresh, SECONDS)
+    rows = []
+    for topic in topics:
+        values = {
+            STATE: " has-unread" if topic.unread_count else "",
+            UNREAD: _unread_link(topic),
+            AGO: gettext("%(since)s ago") % {"since": timesince(topic.bumped_at)},
+        }
+        pieces = fresh.get(keys[topic.pk]) or found[keys[topic.pk]]
+        rows.append(fragment_cache.fill(pieces, values))
+    return mark_safe("".join(rows))  # noqa: S308 - our template's output, joined
+
+
+def _unread_link(topic) -> str:
+    if not topic.unread_count:
+        return ""
+    count = topic.unread_count
+    return format_html(
+        ' <a class="unread-count" href="{}" title="{}">{}</a>',
+        topic.get_post_url(topic.last_read + 1),
+        gettext("Jump to the first unread post"),
+        ngettext("%(counter)s unread", "%(counter)s unread", count)
+        % {"counter": count},
+    )
+
+
+def _key(topic, context: str) -> str:
+    shown = "|".join(
+        str(value)
+        for value in (
+            context,
+            topic.title,
+            topic.slug,
+            topic.category_id,
+            topic.is_pinned,
+            topic.solution_id is not None,
+            topic.is_closed,
+            topic.is_archived,
+            topic.post_count,
+            topic.view_count,
+            topic.like_count,
+            topic.bumped_at.isoformat(),
+            topic.participant_ids,
+            topic.last_poster_id,
+        )
+    )
+    digest = hashlib.blake2b(shown.encode(), digest_size=16).hexdigest()
+    return f"forum:row:{topic.pk}:{digest}"

@@ -1,0 +1,92 @@
+"""Topic lists' rows from the cache (forum/discussions/rows.py): rendered once
+per version of the topic, the reader's unread state applied per request, and
+fresh after every change a row shows."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from forum.discussions import rows, selectors, services
+
+
+def latest(user):
+    topics = selectors.topic_list(user=user).page.object_list
+    return str(rows.render_rows(topics))
+
+
+def row_of(topic, user) -> str:
+    [row] = [row for row in latest(user).split("<tr") if f"/{topic.pk}/" in row]
+    return row
+
+
+@pytest.fixture
+def forum(make_topic, member, member2):
+    topics = [make_topic(author=member, tags=["media"]) for _ in range(3)]
+    services.post_create(actor=member2, topic=topics[0], raw="A reply by Bolat.")
+    return topics
+
+
+def test_a_warm_list_renders_its_rows_without_a_query(forum, member2):
+    topics = selectors.topic_list(user=member2).page.object_list
+    with CaptureQueriesContext(connection) as cold:
+        rows.render_rows(topics)
+    with CaptureQueriesContext(connection) as warm:
+        html = rows.render_rows(topics)
+
+    assert len(cold) == 3  # categories, tags, people
+    assert len(warm) == 0
+    assert html.count('class="topic-row') == len(topics) >= 3
+    assert "#media" in html
+
+
+def test_each_reader_gets_their_own_unread_state_from_one_cached_row(
+    client, forum, member, member2
+):
+    topic = forum[0]
+    client.force_login(member2)
+    client.get(topic.get_absolute_url())  # member2 has read it all
+    services.post_create(actor=member, topic=topic, raw="Something new to read.")
+
+    theirs = latest(member2)
+    unread_link = topic.get_post_url(3)
+    assert "has-unread" in theirs and unread_link in theirs and "1 unread" in theirs
+
+    assert "has-unread" not in latest(member)  # never opened: nothing to resume
+    assert unread_link not in latest(AnonymousUser())
+
+
+def test_rows_show_every_change_at_once(forum, member, member2, category, make_topic):
+    topic = forum[1]
+    make_topic(author=member, tags=["tv"])  # the tag exists: adding it creates none
+    latest(member)  # every row cached
+
+    services.post_create(actor=member2, topic=topic, raw="Bolat joins in.")
+    assert "bolat" in row_of(topic, member)  # the last poster
+    services.topic_edit(actor=member, topic=topic, title="Renamed for the press")
+    assert "Renamed for the press" in row_of(topic, member)
+    # What a row shows of other rows: its tags, its category, its people.
+    services.topic_edit(actor=member, topic=topic, tags=["tv"])
+    assert "#tv" in row_of(topic, member)
+    category.name_en = "Crisis communication"
+    category.save()
+    assert "Crisis communication" in row_of(topic, member)
+    member2.profile.display_name = "Bolat Serikuly"
+    member2.profile.save()
+    assert 'title="Bolat Serikuly"' in row_of(topic, member)
+
+
+def test_a_members_latest_page_reads_in_at_most_seven_queries(
+    client, settings, django_assert_max_num_queries, forum, member2
+):
+    """The session's user, the permission facts, the topics with the read
+    markers, the unread and new counts, the categories and their
+    subcategories; the rows' categories, tags and people come with the rows."""
+    settings.SESSION_ENGINE = "config.sessions"
+    client.force_login(member2)
+    client.get(reverse("forum:latest"))
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("forum:latest"))
+    shown = len(selectors.topic_list(user=member2).page.object_list)
+    assert response.content.decode().count('class="topic-row') == shown >= 3
