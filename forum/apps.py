@@ -42,3 +42,24 @@ class ForumConfig(AppConfig):
             sender=Topic.tags.through,
             dispatch_uid="forum-stamp-tags",
         )
+        # Members' permission facts are cached (forum.permissions): each change
+        # to them drops the copy.
+        from forum import permissions
+        from forum.models import Suspension
+
+        for model in (Suspension, Profile):
+            for name, signal in (("saved", post_save), ("deleted", post_delete)):
+                signal.connect(
+                    permissions.facts_changed,
+                    sender=model,
+                    dispatch_uid=f"forum-facts-{model.__name__}-{name}",
+                )
+        for name, through in (
+            ("groups", get_user_model().groups.through),
+            ("moderators", Category.moderators.through),
+        ):
+            m2m_changed.connect(
+                permissions.facts_changed,
+                sender=through,
+                dispatch_uid=f"forum-facts-{name}",
+            )

@@ -14,20 +14,31 @@ kin in forum/discussions/models.py), which apply the same rules in SQL.
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import CharField, Exists, F, OuterRef, StringAgg, Subquery, Value
 from django.db.models.functions import Cast
 
 from forum.core.roles import is_member, resolved
-from forum.models import Category, Post, Suspension, Topic, TrustLevel
+from forum.models import Category, Post, Profile, Suspension, Topic, TrustLevel
 
 MODERATORS_GROUP = "Moderators"
 
 
 # What the checks below look up about a member (suspended, trust level,
-# moderator of what) is read with one query, once per user object, so once per
-# request, and kept on the user under one name; `forget(user)` drops it after a
-# change.
+# moderator of what) is read with one query and kept twice: on the user object
+# under one name, so once per request, and in the cache for FACTS_SECONDS, so
+# that a member's pages do not each pay for that query. Every change to those
+# facts deletes the cached copy (forum/apps.py connects `facts_changed` to
+# suspensions, profiles, group membership and category moderators), and
+# `forget(user)` drops the object's. The cache's copy is short-lived all the
+# same: a suspension that starts or ends by the clock, or a deletion lost in a
+# cache outage, shows within a minute.
 CACHE = "_forum_permissions"
+FACTS_SECONDS = 60
+
+
+def facts_key(user_id: int) -> str:
+    return f"forum:permission-facts:{user_id}"
 
 
 def _facts(user) -> dict:
@@ -35,14 +46,54 @@ def _facts(user) -> dict:
     # the two a caller holds, the facts are read once.
     remembered = resolved(user).__dict__
     if CACHE not in remembered:
-        remembered[CACHE] = _read_facts(user)
+        facts = cache.get(facts_key(user.pk))
+        if facts is None:
+            facts = _read_facts(user)
+            cache.set(facts_key(user.pk), facts, FACTS_SECONDS)
+        remembered[CACHE] = facts
     return remembered[CACHE]
 
 
 def forget(user) -> None:
-    """Drop what this user object remembers (a suspension or a trust level
-    just changed)."""
+    """Drop what this user object and the cache remember (a suspension or a
+    trust level just changed)."""
     resolved(user).__dict__.pop(CACHE, None)
+    cache.delete(facts_key(user.pk))
+
+
+def facts_changed(sender, instance=None, action=None, pk_set=None, **kwargs):
+    """A receiver: a suspension, a profile, a member's groups or a category's
+    moderators changed, so the members concerned have new facts."""
+    if action is not None and action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    user_model = get_user_model()
+    if isinstance(instance, user_model):
+        users = {instance.pk}
+    elif isinstance(instance, (Suspension, Profile)):
+        users = {instance.user_id}
+    elif action == "pre_clear":  # a group or category losing all its members
+        users = set(
+            sender.objects.filter(**{_side(sender, instance): instance}).values_list(
+                "user_id", flat=True
+            )
+        )
+    else:  # a group or category gaining or losing the members in pk_set
+        users = set(pk_set or ())
+    drop_facts(users)
+
+
+def drop_facts(user_ids) -> None:
+    """The cached facts of these members are out of date (a change made
+    without signals, such as a bulk update of trust levels)."""
+    cache.delete_many([facts_key(pk) for pk in user_ids])
+
+
+def _side(through, instance) -> str:
+    """The through model's field that points at `instance`'s model."""
+    for field in through._meta.get_fields():
+        if getattr(field, "related_model", None) is type(instance):
+            return field.name
+    raise LookupError(through)
 
 
 def _read_facts(user) -> dict:

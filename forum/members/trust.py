@@ -475,5 +475,7 @@ def recalculate_trust_levels() -> TrustRun:
         Profile.objects.bulk_create(created, ignore_conflicts=True)
     if entries:
         AuditEntry.objects.bulk_create(entries)
+    # bulk_update and bulk_create send no signal: drop the cached facts here.
+    permissions.drop_facts(int(entry.target_id) for entry in entries)
     logger.info("trust levels: %d promoted, %d demoted", run.promoted, run.demoted)
     return run

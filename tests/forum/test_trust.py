@@ -208,7 +208,8 @@ class TestContentGates:
     def test_an_edit_passes_the_same_gate(self, newcomer, make_user, make_topic):
         basic = make_user(trust_level=TrustLevel.BASIC)
         topic = make_topic(author=basic)
-        Profile.objects.filter(user=basic).update(trust_level=TrustLevel.NEW)
+        basic.profile.trust_level = TrustLevel.NEW
+        basic.profile.save()
         basic = type(basic).objects.get(pk=basic.pk)
         first = topic.posts.get(number=1)
 
