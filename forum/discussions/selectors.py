@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Exists,
@@ -26,6 +27,7 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 
+import pagecache
 from forum import permissions
 from forum.core import keyset, roles
 from forum.core.markdown import existing_usernames, mentioned_usernames
@@ -150,14 +152,36 @@ def topic_row_details(topics) -> None:
         topic.last_poster = people.get(topic.last_poster_id)
 
 
+# A member's unread and new counts (two COUNTs that grow with how much they
+# have read) are cached until anyone writes anything (a new page cache
+# generation: pagecache.changed runs after every write request) or the member
+# reads a topic (forget_counts), and for COUNTS_SECONDS at most: topics age
+# out of "new" by the clock, and writes outside requests show that late.
+COUNTS_SECONDS = 60
+
+
+def _counts_key(user) -> str:
+    return f"forum:list-counts:{user.pk}:{pagecache.generation()}"
+
+
 def unread_and_new_counts(user) -> dict[str, int]:
     if not permissions.is_member(user):
         return {"unread": 0, "new": 0}
-    topics = Topic.objects.listed().readable_by(user)
-    return {
-        "unread": _unread(topics, user).count(),
-        "new": _new(topics, user).count(),
-    }
+    key = _counts_key(user)
+    counts = cache.get(key)
+    if counts is None:
+        topics = Topic.objects.listed().readable_by(user)
+        counts = {
+            "unread": _unread(topics, user).count(),
+            "new": _new(topics, user).count(),
+        }
+        cache.set(key, counts, COUNTS_SECONDS)
+    return counts
+
+
+def forget_counts(user) -> None:
+    """The member's unread and new counts changed (they read a topic)."""
+    cache.delete(_counts_key(user))
 
 
 def categories_for(user):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from forum import permissions
 from forum.core.markdown import Text, prepare
-from forum.discussions import counters
+from forum.discussions import counters, selectors
 from forum.members import trust
 from forum.models import (
     Bookmark,
@@ -444,6 +444,7 @@ def topic_mark_read(*, user, topic: Topic, post_number: int):
             defaults={"last_read_post_number": post_number, "first_visited_at": now},
         )
     notifications.topic_read(user=user, topic=topic, post_number=post_number)
+    selectors.forget_counts(user)
 
 
 # Drafts -------------------------------------------------------------------------

@@ -2,9 +2,12 @@
 per version of the topic, the reader's unread state applied per request, and
 fresh after every change a row shows."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -90,3 +93,30 @@ def test_a_members_latest_page_reads_in_at_most_seven_queries(
         response = client.get(reverse("forum:latest"))
     shown = len(selectors.topic_list(user=member2).page.object_list)
     assert response.content.decode().count('class="topic-row') == shown >= 3
+
+
+def test_a_members_unread_count_is_cached_until_someone_writes_or_they_read(
+    client, forum, member, member2
+):
+    topic = forum[2]
+    other = Client()
+    other.force_login(member2)
+    client.force_login(member)
+    client.get(topic.get_absolute_url())  # read to the end
+    before = unread_count(client)  # forum[0]'s reply by Bolat
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("forum:latest"))
+    assert not any("COUNT(" in query["sql"] for query in queries)
+
+    other.post(reverse("forum:reply", args=[topic.pk]), {"raw": "News from Bolat."})
+    assert unread_count(client) == before + 1  # someone wrote: counted again
+    client.get(topic.get_absolute_url())
+    assert unread_count(client) == before  # read: counted again
+
+
+def unread_count(client) -> int:
+    nav = client.get(reverse("forum:latest")).content.decode()
+    found = re.search(
+        r'href="[^"]*/unread/"[^>]*>[^<]*(?:<span class="count">(\d+))?', nav
+    )
+    return int(found.group(1) or 0)
