@@ -60,7 +60,8 @@ def render_rows(topics: list) -> SafeString:
         values = {
             STATE: " has-unread" if topic.unread_count else "",
             UNREAD: _unread_link(topic),
-            AGO: gettext("%(since)s ago") % {"since": timesince(topic.bumped_at)},
+            AGO: gettext("%(since)s ago")
+            % {"since": timesince(topic.bumped_at, depth=1)},
         }
         pieces = fresh.get(keys[topic.pk]) or found[keys[topic.pk]]
         rows.append(fragment_cache.fill(pieces, values))
