@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -72,25 +72,6 @@ class CategoryWatch(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.get_level_display()} category {self.category_id}"
-
-
-def topic_level_columns(user) -> dict:
-    """Annotations for a Topic queryset: the member's TopicWatch level for the
-    topic, and their CategoryWatch levels for its category and its parent
-    (forum.notifications.selectors.topic_level resolves them)."""
-
-    def level(watches):
-        return Subquery(watches.filter(user=user).values("level")[:1])
-
-    return {
-        "watch_own": level(TopicWatch.objects.filter(topic=OuterRef("pk"))),
-        "watch_category": level(
-            CategoryWatch.objects.filter(category=OuterRef("category"))
-        ),
-        "watch_parent": level(
-            CategoryWatch.objects.filter(category=OuterRef("category__parent"))
-        ),
-    }
 
 
 class Notification(models.Model):

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db.models import OuterRef, Subquery
 
 from forum import permissions
 from forum.models import (
@@ -20,7 +21,6 @@ from forum.models import (
     Topic,
     TopicWatch,
 )
-from forum.notifications.models import topic_level_columns
 
 Level = NotificationLevel
 NOTIFICATIONS_PER_PAGE = 30
@@ -64,10 +64,9 @@ def category_levels(topic: Topic, user_ids: Iterable[int]) -> dict[int, int]:
 def topic_level(user, topic: Topic) -> dict:
     """The member's level for the topic and whether the category sets it.
 
-    From the topic's own columns when the topic page's query read them
-    (forum.discussions.selectors.topic_for_page), else one query: the topic
-    row with the member's own level and the levels of its category and parent
-    as subqueries.
+    From the levels forum.discussions.selectors.topic_for_page set on the
+    topic, else one query: the topic row with the member's own level and the
+    levels of its category and parent as subqueries.
     """
     if not permissions.is_member(user):
         return _resolved(None)
@@ -77,7 +76,7 @@ def topic_level(user, topic: Topic) -> dict:
     else:
         levels = (
             Topic.objects.filter(pk=topic.pk)
-            .annotate(**topic_level_columns(user))
+            .annotate(**_level_columns(user))
             .values_list(*columns)
             .first()
         ) or (None, None, None)
@@ -95,6 +94,24 @@ def category_level(user, category: Category) -> dict:
         ).values_list("category_id", "level")
     )
     return _resolved(rows.get(category.pk), rows.get(category.parent_id))
+
+
+def _level_columns(user) -> dict:
+    """Annotations for a Topic queryset: the member's TopicWatch level for the
+    topic, and their CategoryWatch levels for its category and its parent."""
+
+    def level(watches):
+        return Subquery(watches.filter(user=user).values("level")[:1])
+
+    return {
+        "watch_own": level(TopicWatch.objects.filter(topic=OuterRef("pk"))),
+        "watch_category": level(
+            CategoryWatch.objects.filter(category=OuterRef("category"))
+        ),
+        "watch_parent": level(
+            CategoryWatch.objects.filter(category=OuterRef("category__parent"))
+        ),
+    }
 
 
 def _resolved(own, *inherited) -> dict:

@@ -13,7 +13,7 @@ from forum.models import ReviewItem
 from forum.moderation import services as moderation
 
 # The reply POST, session to redirect: docs and README quote this number.
-REPLY_QUERIES = 21
+REPLY_QUERIES = 18
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_a_reply_with_a_mention(reader, topic, django_assert_max_num_queries):
 
 
 def test_a_new_topic(reader, category, django_assert_max_num_queries):
-    with django_assert_max_num_queries(34):
+    with django_assert_max_num_queries(32):
         response = reader.post(
             reverse("forum:new_topic"),
             {
@@ -56,7 +56,7 @@ def test_a_new_topic(reader, category, django_assert_max_num_queries):
 
 def test_a_like(reader, topic, django_assert_max_num_queries):
     post = topic.posts.get(number=1)
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(20):
         response = reader.post(reverse("forum:post_like", args=[post.pk]))
     assert response.status_code == 302
     assert post.likes.count() == 1
@@ -64,7 +64,7 @@ def test_a_like(reader, topic, django_assert_max_num_queries):
 
 def test_a_flag(reader, topic, django_assert_max_num_queries):
     post = topic.posts.get(number=1)
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(14):
         response = reader.post(
             reverse("forum:flag_post", args=[post.pk]), {"reason": "spam"}
         )
@@ -79,7 +79,7 @@ def test_a_review_decision(
     moderation.flag_create(actor=topic.author, post=post, reason="off_topic")
     item = ReviewItem.objects.get(post=post)
     client.force_login(moderator)
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(22):
         response = client.post(
             reverse("forum:review_decide", args=[item.pk, "hide"]),
             {"note": "Off topic."},
