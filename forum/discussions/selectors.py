@@ -16,7 +16,6 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
-    Exists,
     F,
     OuterRef,
     Prefetch,
@@ -299,11 +298,6 @@ def _posts(user, topic: Topic):
         # place, their text replaced: see `_with_abilities`).
         mine = Q(author=user) if permissions.is_member(user) else Q(pk__in=[])
         posts = posts.filter(Q(awaiting_approval=False) | mine)
-    if permissions.is_member(user):
-        posts = posts.annotate(
-            liked=Exists(PostLike.objects.filter(post=OuterRef("pk"), user=user)),
-            bookmarked=Exists(Bookmark.objects.filter(post=OuterRef("pk"), user=user)),
-        )
     return posts
 
 
@@ -357,14 +351,45 @@ def topic_posts(
 
 def _with_abilities(user, topic: Topic, posts) -> list[Post]:
     """Set `post.can`: what the reader may do with each post, from
-    forum.permissions (the template shows only those controls). The reader's
-    own facts are cached and the topic is shared: no query per post."""
+    forum.permissions (the template shows only those controls), and for a
+    member `post.liked` and `post.bookmarked`. The reader's own facts are
+    cached and the topic is shared: no query per post."""
     posts = list(posts)
     user = roles.resolved(user)
+    member = permissions.is_member(user)
+    liked, bookmarked = _marks(user, posts) if member and posts else (set(), set())
     for post in posts:
         post.topic = topic
         post.can = permissions.post_abilities(user, post)
+        post.liked = post.pk in liked
+        post.bookmarked = post.pk in bookmarked
     return posts
+
+
+# Which of a page's posts the member liked and bookmarked, in one round trip of
+# plain SQL: as two Exists() annotations on the posts' query they cost Django
+# more to compile than the query costs to run.
+_MARKS_SQL = """
+SELECT post_id, 1 FROM {likes} WHERE user_id = %s AND post_id IN ({ids})
+UNION ALL
+SELECT post_id, 2 FROM {bookmarks} WHERE user_id = %s AND post_id IN ({ids})
+"""
+
+
+def _marks(user, posts) -> tuple[set[int], set[int]]:
+    ids = [post.pk for post in posts]
+    sql = _MARKS_SQL.format(
+        likes=connection.ops.quote_name(PostLike._meta.db_table),
+        bookmarks=connection.ops.quote_name(Bookmark._meta.db_table),
+        ids=", ".join(["%s"] * len(ids)),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, *ids, user.pk, *ids])
+        rows = cursor.fetchall()
+    return (
+        {post_id for post_id, kind in rows if kind == 1},
+        {post_id for post_id, kind in rows if kind == 2},
+    )
 
 
 def page_of_post(number: int, per_page: int = POSTS_PER_PAGE) -> int:
