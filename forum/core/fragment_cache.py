@@ -15,6 +15,7 @@ once. Those change seldom next to how often pages are read, and one stamp
 costs a page one cache read where a stamp per thing would cost queries.
 """
 
+import hashlib
 import re
 import time
 
@@ -57,6 +58,15 @@ def context_key(*parts) -> str:
             *map(str, parts),
         )
     )
+
+
+def key(kind: str, pk: int, *shown) -> str:
+    """The cache key of a `kind` fragment of row `pk`: a digest of everything
+    it shows, so that a fragment whose inputs change gets a new key; an entry
+    is never stale, only unused until it expires."""
+    text = "|".join(map(str, shown))
+    digest = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    return f"forum:{kind}:{pk}:{digest}"
 
 
 def split(html: str, markers: re.Pattern) -> list[str]:

@@ -32,7 +32,6 @@ tests/forum/test_fragments.py checks that a stencil gives the very HTML the
 template gives a real post, for every kind of post and reader.
 """
 
-import hashlib
 import re
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -176,23 +175,21 @@ def attach_content(posts: list[Post], topic) -> None:
 
 
 def _content_key(post: Post, context: str) -> str:
-    shown = "|".join(
-        str(value)
-        for value in (
-            context,
-            post.number,
-            post.author_id,
-            post.reply_to_id,
-            post.created_at.isoformat(),
-            post.edit_count,
-            post.deleted_at is not None,
-            post.awaiting_approval,
-            post.is_hidden,
-            post.can.read,
-        )
+    return fragment_cache.key(
+        "post",
+        post.pk,
+        context,
+        post.number,
+        post.author_id,
+        post.reply_to_id,
+        post.created_at.isoformat(),
+        post.edit_count,
+        post.deleted_at is not None,
+        post.awaiting_approval,
+        post.is_hidden,
+        post.can.read,
+        post.cooked,
     )
-    digest = hashlib.blake2b(f"{shown}|{post.cooked}".encode(), digest_size=16)
-    return f"forum:post:{post.pk}:{digest.hexdigest()}"
 
 
 def _render_content(posts: list[Post], topic) -> dict[int, str]:

@@ -13,7 +13,6 @@ and people (selectors.topic_row_details, three queries) only for the topics
 whose row is missing; its own query reads nothing but the topics' columns.
 """
 
-import hashlib
 import re
 from types import SimpleNamespace
 
@@ -82,24 +81,21 @@ def _unread_link(topic) -> str:
 
 
 def _key(topic, context: str) -> str:
-    shown = "|".join(
-        str(value)
-        for value in (
-            context,
-            topic.title,
-            topic.slug,
-            topic.category_id,
-            topic.is_pinned,
-            topic.solution_id is not None,
-            topic.is_closed,
-            topic.is_archived,
-            topic.post_count,
-            topic.view_count,
-            topic.like_count,
-            topic.bumped_at.isoformat(),
-            topic.participant_ids,
-            topic.last_poster_id,
-        )
+    return fragment_cache.key(
+        "row",
+        topic.pk,
+        context,
+        topic.title,
+        topic.slug,
+        topic.category_id,
+        topic.is_pinned,
+        topic.solution_id is not None,
+        topic.is_closed,
+        topic.is_archived,
+        topic.post_count,
+        topic.view_count,
+        topic.like_count,
+        topic.bumped_at.isoformat(),
+        topic.participant_ids,
+        topic.last_poster_id,
     )
-    digest = hashlib.blake2b(shown.encode(), digest_size=16).hexdigest()
-    return f"forum:row:{topic.pk}:{digest}"
