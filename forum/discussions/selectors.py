@@ -214,7 +214,8 @@ def topic_for_reader(user, topic_id: int) -> Topic:
 
 def topic_for_page(user, topic_id: int) -> Topic:
     """topic_for_reader, with what the topic page shows of the member:
-    `reader_last_read` (see last_read_number), the watch levels `watch_own`,
+    `reader_last_read` (how far they have read, None if they never opened
+    it; None for visitors too), the watch levels `watch_own`,
     `watch_category` and `watch_parent` (see
     forum.notifications.selectors.topic_level) and the saved reply
     `reader_draft_raw` and `reader_draft_data`. As they were before the
@@ -416,19 +417,6 @@ def post_for_writer(user, post_id: int) -> Post:
     if post is None or not permissions.can_see_topic(user, post.topic):
         raise Http404
     return post
-
-
-def last_read_number(user, topic: Topic) -> int | None:
-    """How far the member has read, or None if they never opened the topic."""
-    if not permissions.is_member(user):
-        return None
-    if hasattr(topic, "reader_last_read"):  # topic_for_page read it
-        return topic.reader_last_read
-    return (
-        TopicReadState.objects.filter(user=user, topic=topic)
-        .values_list("last_read_post_number", flat=True)
-        .first()
-    )
 
 
 def bookmarks_for(user, page_number=1) -> Page:

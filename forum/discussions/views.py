@@ -106,7 +106,7 @@ def topic_detail(request, slug, topic_id, number=None):
     posts = selectors.topic_posts(
         user=request.user, topic=topic, page_number=page_number
     )
-    last_read = selectors.last_read_number(request.user, topic)
+    last_read = getattr(topic, "reader_last_read", None)  # topic_for_page
     if permissions.is_member(request.user) and posts.object_list:
         # The last page reads the topic to its end, past held or deleted posts
         # this reader cannot see, so that they never count as unread.
