@@ -30,6 +30,9 @@ $(VENDOR): package.json package-lock.json
 
 assets: $(VENDOR)
 
+# Links in e-mails use the address the site is served at (HOST and PORT), unless
+# SITE_URL says otherwise.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: $(STAMP) translations assets
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo

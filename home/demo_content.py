@@ -347,7 +347,12 @@ SEMINAR = {
 NEWS = {
     "slug": "press-services-seminar-astana",
     "date": datetime.date(2026, 10, 16),
-    "tags": ["seminar", "social-media", "astana"],
+    # Each language version has tags in its own language.
+    "tags": {
+        "kk": ["семинар", "әлеуметтік-желілер", "астана"],
+        "ru": ["семинар", "соцсети", "астана"],
+        "en": ["seminar", "social-media", "astana"],
+    },
     "kk": {
         "title": "Астанада баспасөз қызметтеріне арналған цифрлық коммуникация семинары өтті",
         "summary": (

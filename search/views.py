@@ -42,6 +42,15 @@ TYPE_LABELS = {
     "comment": gettext_lazy("Comment"),
 }
 LANGUAGE_LABELS = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+STATUS_LABELS = {
+    "solved": gettext_lazy("solved topics"),
+    "open": gettext_lazy("open topics"),
+    "closed": gettext_lazy("closed topics"),
+}
+ORDER_LABELS = {
+    "latest": gettext_lazy("newest first"),
+    "likes": gettext_lazy("most liked first"),
+}
 
 
 def visibilities_for(user) -> tuple[str, ...]:
@@ -118,7 +127,13 @@ def _chips(query: ParsedQuery, categories: dict[str, str]) -> list[dict]:
         rest = [k for k in query.types if k != kind]
         chips.append((str(TYPE_LABELS[kind]), _link(query, types=rest)))
     if query.language:
-        chips.append((LANGUAGE_LABELS[query.language], _link(query, language=None)))
+        chips.append(
+            (
+                LANGUAGE_LABELS[query.language],
+                _link(query, language=None),
+                query.language,
+            )
+        )
     if query.after:
         chips.append(
             (_("after %(date)s") % {"date": query.after}, _link(query, after=None))
@@ -130,18 +145,22 @@ def _chips(query: ParsedQuery, categories: dict[str, str]) -> list[dict]:
     if query.status:
         chips.append(
             (
-                _("status: %(status)s") % {"status": query.status},
+                STATUS_LABELS.get(query.status, query.status),
                 _link(query, status=None),
             )
         )
     if query.order != "relevance":
         chips.append(
             (
-                _("order: %(order)s") % {"order": query.order},
+                ORDER_LABELS.get(query.order, query.order),
                 _link(query, order="relevance"),
             )
         )
-    return [{"label": label, "remove_url": url} for label, url in chips]
+    # A language's chip names it in itself: (label, url, lang).
+    return [
+        {"label": label, "remove_url": url, "lang": lang}
+        for label, url, lang, *_rest in (chip + ("",) for chip in chips)
+    ]
 
 
 def _facets(query: ParsedQuery, results, categories: dict[str, str]) -> list[dict]:
@@ -175,7 +194,11 @@ def _facets(query: ParsedQuery, results, categories: dict[str, str]) -> list[dic
                 )
             else:
                 continue
-            values.append({"label": label, "count": facet.count, "url": url})
+            # A language is named in itself, and marked so for screen readers.
+            lang = facet.value if name == "language" else ""
+            values.append(
+                {"label": label, "count": facet.count, "url": url, "lang": lang}
+            )
         if values:
             groups.append({"name": name, "title": title, "values": values})
     return groups

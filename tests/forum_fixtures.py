@@ -4,6 +4,8 @@ import itertools
 
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django_comments_xtd.models import XtdComment
 
 from forum.discussions import services
 from forum.models import Category, Profile, TrustLevel
@@ -96,3 +98,18 @@ def make_topic(category, member):
         return topic
 
     return make
+
+
+def page_comment(page, user, text, *, parent=None, followup=False) -> XtdComment:
+    """A public comment by `user` on a news or seminar page."""
+    return XtdComment.objects.create(
+        content_type=ContentType.objects.get_for_model(page),
+        object_pk=str(page.pk),
+        site_id=1,
+        user=user,
+        user_name=user.get_username(),
+        user_email=user.email,
+        comment=text,
+        followup=followup,
+        parent_id=parent.pk if parent else 0,
+    )

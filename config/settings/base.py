@@ -189,7 +189,10 @@ LANGUAGES = [
     ("ru", "Русский"),
     ("en", "English"),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogue first, then its completions of the libraries' ones
+# (allauth has no Kazakh, Django's Kazakh lacks a third): see
+# home/management/commands/library_messages.py.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "libraries"]
 FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True

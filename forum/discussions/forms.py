@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from forum.core.forms import ServiceErrorsMixin
-from forum.core.languages import LANGUAGE_CHOICES
+from forum.core.languages import LANGUAGE_CHOICES, LanguageSelect
 from forum.core.params import MAX_ID
 from forum.members.honeypot import HoneypotMixin
 from forum.models import Category, Post
@@ -29,7 +29,9 @@ class TopicForm(ServiceErrorsMixin, HoneypotMixin, forms.Form):
         help_text=_("Up to five, separated by commas."),
     )
     language = forms.ChoiceField(
-        label=_("Language of the topic"), choices=LANGUAGE_CHOICES
+        label=_("Language of the topic"),
+        choices=LANGUAGE_CHOICES,
+        widget=LanguageSelect,
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -7,7 +7,7 @@ The **content** (forum/_post_content.html): the author's picture, name and
 organisation, the date and permalink, "in reply to", the notices, the text and
 "edited". It is the same for every reader who may read the post, so it is
 rendered once and kept in the cache under a digest of everything it shows:
-the post's row (text, edits, likes, deleted, held, hidden), the topic's slug
+the post's row (text, language, edits, deleted, held, hidden), the topic's slug
 (its links), the language and time zone, whether the reader may read a hidden
 post, and the fragments' stamp (forum.core.fragment_cache: a name, a picture
 or an organisation changed). An entry is therefore never stale, only
@@ -54,7 +54,7 @@ FRAME_TEMPLATE = "forum/_post.html"
 SOLUTION_TEMPLATE = "forum/_solution_box.html"
 CONTENT_SECONDS = 24 * 60 * 60
 # Bump when CONTENT_TEMPLATE changes in a way cached entries must not outlive.
-CONTENT_VERSION = 1
+CONTENT_VERSION = 2
 
 # What a stencil's markers stand for. The id and number go through {% url %},
 # whose converters take digits only, so they are numbers no post will have.
@@ -189,6 +189,7 @@ def _content_key(post: Post, context: str) -> str:
         post.is_hidden,
         post.can.read,
         post.cooked,
+        post.language,
     )
 
 

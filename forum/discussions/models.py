@@ -352,6 +352,12 @@ class Post(models.Model):
     )
     raw = models.TextField(_("text"))
     cooked = models.TextField(editable=False)
+    # The language it is written in: the topic's for the first post (its author
+    # chose it), told from the text for a reply (languages.detect). Pages mark
+    # a post in another language than theirs with `lang`, for screen readers.
+    language = models.CharField(
+        max_length=2, choices=LANGUAGE_CHOICES, default="kk", db_default="kk"
+    )
     reply_to = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
     )

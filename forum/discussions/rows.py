@@ -20,16 +20,15 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timesince import timesince
 from django.utils.translation import gettext, ngettext
 
-from forum.core import fragment_cache
+from forum.core import dates, fragment_cache
 from forum.discussions import selectors
 
 TEMPLATE = "forum/_topic_row.html"
 SECONDS = 24 * 60 * 60
 # Bump when TEMPLATE changes in a way cached rows must not outlive.
-VERSION = 1
+VERSION = 2
 
 STATE = "@@forum-row-state@@"
 UNREAD = "<!--@@forum-row-unread@@-->"
@@ -59,8 +58,7 @@ def render_rows(topics: list) -> SafeString:
         values = {
             STATE: " has-unread" if topic.unread_count else "",
             UNREAD: _unread_link(topic),
-            AGO: gettext("%(since)s ago")
-            % {"since": timesince(topic.bumped_at, depth=1)},
+            AGO: dates.ago(topic.bumped_at),
         }
         pieces = fresh.get(keys[topic.pk]) or found[keys[topic.pk]]
         rows.append(fragment_cache.fill(pieces, values))
@@ -86,6 +84,7 @@ def _key(topic, context: str) -> str:
         topic.pk,
         context,
         topic.title,
+        topic.language,
         topic.slug,
         topic.category_id,
         topic.is_pinned,

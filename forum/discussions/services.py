@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from forum import permissions
+from forum.core import languages
 from forum.core.markdown import Text, prepare
 from forum.discussions import counters, selectors
 from forum.members import trust
@@ -286,6 +287,7 @@ def _add_post(
         author=actor,
         raw=text.raw,
         cooked=text.cooked,
+        language=_language_of(text, topic, number),
         reply_to=reply_to,
         created_at=now,
         awaiting_approval=held,
@@ -307,6 +309,14 @@ def _add_post(
                 post_count=F("post_count") + 1, last_post=post
             )
     return post
+
+
+def _language_of(text: Text, topic: Topic, number: int) -> str:
+    """The first post is in the language its author chose for the topic; a
+    reply in the one its letters say, or else the topic's."""
+    if number == 1:
+        return topic.language
+    return languages.detect(text.raw, fallback=topic.language)
 
 
 def _record_mentions(post: Post, text: Text):
@@ -339,9 +349,10 @@ def post_edit(*, actor, post: Post, raw: str) -> Post:
     _save_revision(post, editor=actor)
     post.raw = text.raw
     post.cooked = text.cooked
+    post.language = _language_of(text, post.topic, post.number)
     post.edited_at = timezone.now()
     post.edit_count = F("edit_count") + 1
-    post.save(update_fields=["raw", "cooked", "edited_at", "edit_count"])
+    post.save(update_fields=["raw", "cooked", "language", "edited_at", "edit_count"])
     post.refresh_from_db(fields=["edit_count"])
     _record_mentions(post, text)
     notifications.post_edited(post)

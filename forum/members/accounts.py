@@ -16,20 +16,26 @@ so that there is one count and one kind of answer; allauth and the forum see
 the same client address.
 """
 
+from types import SimpleNamespace
+from urllib.parse import urlsplit, urlunsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context
 from allauth.core.exceptions import ImmediateHttpResponse
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from forum.core import links
 from forum.members import honeypot, ratelimit
 from forum.members.selectors import invitation_by_token
 from forum.members.services import invitation_accept, profile_create
@@ -101,6 +107,12 @@ def _account_key(login: str) -> str:
 class LoginForm(_HoneypotClean, AllauthLoginForm):
     honeypot_form_name = "log-in"
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # allauth labels the field "Login" (Russian "Войти", a verb); it takes
+        # either, so it says so, as its placeholder does.
+        self.fields["login"].label = _("Username or email")
+
     def clean(self):
         """Every attempt counts against the address; a wrong password also
         against the account, and a right one gives its place back.
@@ -162,6 +174,39 @@ class ForumAccountAdapter(DefaultAccountAdapter):
         """The address allauth's own rate limits count, the same as ours."""
         return ratelimit.client_ip(request)
 
+    # Where log-in, sign-up and log-out land without a `next`: the home page
+    # in the language of the page the form was on. LOGIN_REDIRECT_URL's "/"
+    # would pick the language from the browser's Accept-Language instead.
+
+    def get_login_redirect_url(self, request) -> str:
+        return _language_home(request)
+
+    def get_signup_redirect_url(self, request) -> str:
+        return _language_home(request)
+
+    def get_logout_redirect_url(self, request) -> str:
+        return _language_home(request)
+
+    # E-mails: the site named in the reader's language, and links from the one
+    # configured origin (forum.core.links), not from the host of the request
+    # that happened to send the e-mail or from the sites framework's row.
+
+    def format_email_subject(self, subject: str) -> str:
+        return f"[{settings.WAGTAIL_SITE_NAME}] {subject}"
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        site = SimpleNamespace(
+            name=str(settings.WAGTAIL_SITE_NAME), domain=links.origin()
+        )
+        super().send_mail(template_prefix, email, {"current_site": site} | context)
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        return _from_origin(url)
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        return _from_origin(super().get_reset_password_from_key_url(key))
+
     def _settings(self, request=None) -> ForumSettings:
         return ForumSettings.load(request_or_site=request or self.request)
 
@@ -222,3 +267,14 @@ class ForumAccountAdapter(DefaultAccountAdapter):
                     if invitation.email.lower() == (user.email or "").lower():
                         self.stash_verified_email(request, invitation.email)
         return user
+
+
+def _language_home(request) -> str:
+    language = getattr(request, "LANGUAGE_CODE", None) or get_language()
+    return f"/{language or settings.LANGUAGE_CODE}/"
+
+
+def _from_origin(url: str) -> str:
+    """`url`'s path and query under the configured origin."""
+    parts = urlsplit(url)
+    return links.absolute(urlunsplit(("", "", parts.path, parts.query, "")))

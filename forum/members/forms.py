@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from forum.core.languages import LANGUAGE_CHOICES
+from forum.core.languages import LANGUAGE_CHOICES, LanguageCheckboxes
 from forum.models import Profile
 
 AVATAR_MAX_BYTES = 5 * 1024 * 1024
@@ -79,7 +79,7 @@ class ProfileForm(forms.Form):
         label=_("Languages you speak"),
         choices=LANGUAGE_CHOICES,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=LanguageCheckboxes,
     )
     avatar = forms.FileField(
         label=_("Picture"),

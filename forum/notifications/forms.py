@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from forum.core.languages import LANGUAGE_CHOICES
+from forum.core.languages import LANGUAGE_CHOICES, LanguageSelect
 from forum.models import DigestFrequency
 from forum.notifications import mail as emails
 
@@ -25,6 +25,7 @@ class PreferencesForm(forms.Form):
     language = forms.ChoiceField(
         label=gettext_lazy("Language of e-mails"),
         choices=LANGUAGE_CHOICES,
+        widget=LanguageSelect,
     )
 
     @classmethod

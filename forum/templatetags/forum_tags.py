@@ -1,8 +1,9 @@
-"""Template tags for forum pages: names, avatars, category colours."""
+"""Template tags for forum pages: names, avatars, category colours, "ago"."""
 
 from django import template
 from django.utils.html import format_html
 
+from forum.core import dates, languages
 from forum.members import display
 
 register = template.Library()
@@ -11,6 +12,16 @@ register = template.Library()
 @register.filter
 def display_name(user) -> str:
     return display.display_name(user)
+
+
+@register.filter
+def ago(moment) -> str:
+    return dates.ago(moment)
+
+
+@register.simple_tag
+def lang_attr(language):
+    return languages.lang_attribute(language)
 
 
 @register.simple_tag

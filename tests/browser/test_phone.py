@@ -67,3 +67,20 @@ def test_a_member_on_a_phone_writes_with_the_composer(site, phone, login, screen
     expect(posts.last).to_contain_text("Posted from a phone.")
     assert_fits_the_screen(phone)
     screenshot(phone, "phone-topic-en-after-reply")
+
+
+def test_on_a_phone_each_count_in_a_topic_list_says_what_it_counts(site, phone):
+    """The column heads are hidden on a phone: "Жауаптар: 2", not a bare "2"."""
+    phone.goto(site + "/kk/forum/")
+    row = phone.locator(".topic-row").first
+    counts = row.locator("td.num")
+    expect(counts).to_have_count(3)
+    for cell, label in zip(
+        counts.all(), ("Жауаптар", "Қаралым", "Ұнатулар"), strict=True
+    ):
+        expect(cell).to_be_visible()
+        assert cell.inner_text().startswith(label), cell.inner_text()
+        # Shown, not only there for screen readers (which clip it to 1 px).
+        shown = cell.get_by_text(label).bounding_box()
+        assert shown["width"] > 20 and shown["height"] > 8, shown
+    assert_fits_the_screen(phone)

@@ -97,3 +97,20 @@ def test_a_visitor_is_refused_a_members_only_topic(site, page):
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
     expect(page.get_by_text("алғашқы 60 минут")).to_have_count(0)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_topic_list_column_heads_never_break_inside_a_word(site, new_context, language):
+    """At 1280 px the Kazakh "Қатысушылар" once broke as "Қатысушыла|р"."""
+    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(f"{site}/{language}/forum/")
+    heads = page.locator(".topic-list thead th")
+    expect(heads.first).to_be_visible()
+    lines = heads.evaluate_all(
+        """heads => heads.map(head => {
+            const range = document.createRange();
+            range.selectNodeContents(head);
+            return [head.textContent.trim(), range.getClientRects().length];
+        })"""
+    )
+    assert all(count == 1 for _text, count in lines), lines

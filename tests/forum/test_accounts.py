@@ -386,3 +386,68 @@ def test_an_invitation_job_that_runs_twice_sends_one_e_mail(
     assert [m.to for m in mail.outbox] == [["twice@akorda.kz"]]
     assert invitation_send(invitation_id=invitation.pk, language="kk") is False
     assert len(mail.outbox) == 1
+
+
+# Where log-in leads, and the links in account e-mails ---------------------------
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_log_in_log_out_and_sign_up_stay_in_the_pages_language(client, demo, language):
+    """A Russian browser logging in on /kk/ stays on /kk/, not on "/", which
+    would pick the browser's language."""
+    browser = {"HTTP_ACCEPT_LANGUAGE": "ru-RU,ru;q=0.9"}
+    accounts = f"/{language}/accounts"
+    response = client.post(
+        f"{accounts}/login/", {"login": "aigerim", "password": DEMO_PASSWORD}, **browser
+    )
+    assert response.status_code == 302
+    assert response.url == f"/{language}/"
+    response = client.post(f"{accounts}/logout/", **browser)
+    assert response.url == f"/{language}/"
+
+
+def test_log_in_returns_to_the_page_it_came_from(client, demo):
+    page = "/kk/forum/c/social-media-strategy/"
+    response = client.post(
+        f"/kk/accounts/login/?next={page}",
+        {"login": "aigerim", "password": DEMO_PASSWORD, "next": page},
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    assert response.url == page
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_account_e_mails_name_the_site_in_its_language_and_link_to_its_origin(
+    client, demo, settings, language
+):
+    settings.FORUM_BASE_URL = "https://forum.example.kz"
+    signup_client = client
+    signup_client.post(
+        f"/{language}/accounts/signup/",
+        {
+            "email": "newcomer@example.kz",
+            "username": "newcomer",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+        HTTP_HOST="127.0.0.1:8000",
+    )
+    client.logout()
+    client.post(
+        f"/{language}/accounts/password/reset/",
+        {"email": "aigerim@example.kz"},
+        HTTP_HOST="127.0.0.1:8000",
+    )
+    confirmation, reset = mail.outbox
+    with translation.override(language):
+        name = translation.gettext("Strategic Digital Communication Forum")
+    for message in (confirmation, reset):
+        assert message.subject.startswith(f"[{name}] ")
+        assert name in message.body
+        assert "127.0.0.1" not in message.body and "8000" not in message.body
+    assert f"https://forum.example.kz/{language}/accounts/confirm-email/" in (
+        confirmation.body
+    )
+    assert f"https://forum.example.kz/{language}/accounts/password/reset/key/" in (
+        reset.body
+    )

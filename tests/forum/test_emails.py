@@ -5,14 +5,12 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core import mail, signing
 from django.core.exceptions import PermissionDenied
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
-from django_comments_xtd.models import XtdComment
 
 from config.celery import app as celery_app
 from forum.discussions import services
@@ -32,6 +30,7 @@ from home.models import NewsPage
 from outbox import services as outbox
 from outbox import tasks
 from outbox.models import Job
+from tests.forum_fixtures import page_comment as comment
 
 Kind = Notification.Kind
 
@@ -226,20 +225,6 @@ def test_an_accepted_solution_is_e_mailed_though_its_author_wrote_the_post(
 def news(demo):
     return NewsPage.objects.get(
         slug="press-services-seminar-astana", locale__language_code="en"
-    )
-
-
-def comment(page, user, text, *, parent=None, followup=False) -> XtdComment:
-    return XtdComment.objects.create(
-        content_type=ContentType.objects.get_for_model(page),
-        object_pk=str(page.pk),
-        site_id=1,
-        user=user,
-        user_name=user.get_username(),
-        user_email=user.email,
-        comment=text,
-        followup=followup,
-        parent_id=parent.pk if parent else 0,
     )
 
 

@@ -286,7 +286,7 @@ class Command(BaseCommand):
             "date": content.NEWS["date"],
             "summary": texts["summary"],
             "body": body,
-            "tags": content.NEWS["tags"],
+            "tags": content.NEWS["tags"][lang],
         }
 
     def _feature(self, home, seminar):
