@@ -10,10 +10,12 @@ from wagtail.documents import urls as wagtaildocs_urls
 from home import views as home_views
 from search import views as search_views
 
+from . import icons
 from .health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", icons.favicon),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
@@ -38,6 +40,8 @@ urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
     path("search/suggest/", search_views.suggest, name="search_suggest"),
     path("search/opensearch.xml", search_views.opensearch, name="opensearch"),
+    path("manifest.webmanifest", icons.manifest, name="manifest"),
+    path("privacy/", home_views.privacy, name="privacy"),
     path(
         "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
         wagtail_views.authenticate_with_password,

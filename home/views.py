@@ -21,7 +21,7 @@ from django.http import (
     HttpResponseForbidden,
 )
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_comments.views import comments as comments_views
 from django_comments.views import moderation as comments_moderation
 from django_comments_xtd import views as xtd_views
@@ -37,6 +37,12 @@ from forum.moderation import views as moderation_views
 from . import permissions, selectors, services
 from .forms import commenting_as
 from .models import COMMENTABLE
+
+
+@require_safe
+def privacy(request):
+    """What the site keeps about people, who sees it, how to have it removed."""
+    return render(request, "home/privacy.html")
 
 
 def serve(request, path):

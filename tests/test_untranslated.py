@@ -61,6 +61,8 @@ ALLOWED_WORDS = {
     "webp",
     "gif",
     "cepsm",
+    # A technical term Kazakh and Russian texts keep in Latin ("файлы cookie").
+    "cookie",
     "kk",
     "ru",
     "en",
@@ -182,6 +184,7 @@ def pages(language: str, forum) -> list[Page_]:
         *cms,
         Page_(f"{news.get_parent().url}?tag={news.tags.first().slug}"),
         Page_(f"/{language}/no-such-page/", status=404),
+        Page_(f"/{language}/privacy/"),
         # The forum, as a visitor reads it.
         Page_(f"{forum_}/"),
         Page_(f"{forum_}/top/"),

@@ -464,6 +464,9 @@ COMMENTS_XTD_APP_MODEL_OPTIONS = {
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "forum@localhost")
+# Whom people write to about the site, their account or their data: the
+# footer and the privacy page name it.
+SITE_CONTACT_EMAIL = env("SITE_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 # The forum's own settings, their defaults and reasons: forum/conf.py. Here only
 # what a deployment sets from its environment.
 # Links in e-mails, invitations and what counts as this site's own links start

@@ -9,7 +9,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("includes/language_switcher.html", takes_context=True)
-def language_switcher(context):
+def language_switcher(context, label=""):
     """Links to the current page in every language.
 
     On a CMS page each link goes to that page's translation; where there is none
@@ -18,6 +18,16 @@ def language_switcher(context):
     """
     request = context["request"]
     page = context.get("page")
+    # The header and the footer both show them: worked out once a request.
+    key = (page.pk if isinstance(page, Page) else None, get_language())
+    known = getattr(request, "_language_links", None)
+    if known is None or known[0] != key:
+        known = (key, _language_links(request, page))
+        request._language_links = known
+    return {"links": known[1], "label": label}
+
+
+def _language_links(request, page) -> list[dict]:
     translations = {}
     if isinstance(page, Page) and page.pk:
         for translation in (
@@ -34,7 +44,13 @@ def language_switcher(context):
         links.append(
             {"code": code, "name": name, "url": url, "current": code == current}
         )
-    return {"links": links}
+    return links
+
+
+@register.simple_tag
+def site_contact() -> str:
+    """The address people write to about the site (SITE_CONTACT_EMAIL)."""
+    return settings.SITE_CONTACT_EMAIL
 
 
 MENU_CACHE_SECONDS = 600

@@ -46,7 +46,7 @@ def test_a_keyboard_user_logs_in_and_replies(site, page, screenshot):
     assert_focus_visible(page)
     page.keyboard.press("Enter")
 
-    tab_to(page, page.get_by_label("Login"))
+    tab_to(page, page.get_by_label("Username or email"))
     assert_focus_visible(page)
     page.keyboard.type("aigerim")
     page.keyboard.press("Tab")

@@ -64,8 +64,11 @@ def test_a_member_flags_a_post_and_the_moderator_hides_it_from_the_review_queue(
     page.goto(topic_url)
     reply = page.get_by_role("article", name=member2.username)
     expect(reply).to_contain_text(REPLY)
-    # The control is a link to the flag page, named for the post it flags.
-    reply.get_by_role("link", name="Flag post #2 for the moderators").click()
+    # In the post's "more" menu, a link to the flag page, named for its post.
+    flag = reply.get_by_role("link", name="Flag post #2 for the moderators")
+    expect(flag).to_be_hidden()
+    reply.locator("summary").click()
+    flag.click()
     expect(page.get_by_role("heading", name="Flag for the moderators")).to_be_visible()
     form = page.locator("form.flag-form")
     form.get_by_label("Something else").check()

@@ -24,8 +24,19 @@ def test_a_visitor_on_a_phone_navigates_and_searches(site, phone, screenshot):
     assert_fits_the_screen(phone)
     screenshot(phone, "phone-home-en")
 
-    phone.get_by_role("navigation", name="Main").get_by_role("link", name="Forum").tap()
+    # The header folds its menu behind one button.
+    main_nav = phone.get_by_role("navigation", name="Main")
+    menu = phone.get_by_role("button", name="Menu")
+    expect(main_nav).to_be_hidden()
+    header = phone.locator(".site-header").bounding_box()
+    assert header["height"] < 844 / 6, header
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    menu.tap()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    screenshot(phone, "phone-menu-open-en")
+    main_nav.get_by_role("link", name="Forum").tap()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Latest topics")
+    expect(main_nav).to_be_hidden()
     assert_fits_the_screen(phone)
     screenshot(phone, "phone-forum-latest-en")
 
@@ -34,6 +45,7 @@ def test_a_visitor_on_a_phone_navigates_and_searches(site, phone, screenshot):
     assert_fits_the_screen(phone)
     screenshot(phone, "phone-topic-en")
 
+    menu.tap()
     search = phone.get_by_role("search").get_by_role("searchbox", name="Search")
     search.fill("subtitles")
     search.press("Enter")
@@ -83,4 +95,29 @@ def test_on_a_phone_each_count_in_a_topic_list_says_what_it_counts(site, phone):
         # Shown, not only there for screen readers (which clip it to 1 px).
         shown = cell.get_by_text(label).bounding_box()
         assert shown["width"] > 20 and shown["height"] > 8, shown
+    assert_fits_the_screen(phone)
+
+
+def test_the_phone_menu_closes_with_escape_and_gives_back_the_focus(site, phone):
+    phone.goto(site + "/kk/forum/")
+    menu = phone.get_by_role("button", name="Мәзір")
+    menu.focus()
+    phone.keyboard.press("Enter")
+    expect(phone.get_by_role("navigation", name="Негізгі мәзір")).to_be_visible()
+    phone.keyboard.press("Escape")
+    expect(phone.get_by_role("navigation", name="Негізгі мәзір")).to_be_hidden()
+    expect(menu).to_be_focused()
+
+
+def test_a_posts_controls_fit_one_row_on_a_phone(site, phone, login):
+    """Like count, like, bookmark, accept, "more" and reply: one row, as on
+    Discourse, not four bordered buttons wrapping to two."""
+    login(phone, "aigerim")
+    phone.goto(site + topic_path(METRICS_TOPIC, "kk"))
+    for actions in phone.locator(".post-actions").all():
+        tops = actions.locator(":scope > *:visible").evaluate_all(
+            "items => items.map(item => Math.round(item.getBoundingClientRect().top"
+            " + item.getBoundingClientRect().height / 2))"
+        )
+        assert max(tops) - min(tops) <= 4, tops
     assert_fits_the_screen(phone)

@@ -55,14 +55,16 @@ def test_a_visitor_downloads_a_material_and_reads_the_seminar_in_russian(
     with open(download.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
 
-    page.get_by_role("navigation", name="Language").get_by_role(
+    page.get_by_role("navigation", name="Language", exact=True).get_by_role(
         "link", name="Русский"
     ).click()
     expect(page).to_have_url(site + SEMINAR_PATH.format(lang="ru"))
     expect(page.locator("html")).to_have_attribute("lang", "ru")
     expect(page.get_by_role("heading", level=1)).to_have_text(SEMINAR_TITLES["ru"])
     expect(
-        page.get_by_role("navigation", name="Язык").get_by_role("link", name="Русский")
+        page.get_by_role("navigation", name="Язык", exact=True).get_by_role(
+            "link", name="Русский"
+        )
     ).to_have_attribute("aria-current", "true")
     screenshot(page, "seminar-ru-after-switch")
 
@@ -114,3 +116,20 @@ def test_topic_list_column_heads_never_break_inside_a_word(site, new_context, la
         })"""
     )
     assert all(count == 1 for _text, count in lines), lines
+
+
+def test_a_permalink_brings_its_post_into_view_and_marks_it(site, page, make_topic):
+    """/t/<slug>/<id>/<number>/ without #post-<number>: a shared link."""
+    topic = make_topic(replies=19, title="A long thread for permalinks")
+    page.goto(site + topic.get_post_url(17))
+    post = page.locator("#post-17")
+    expect(post).to_be_in_viewport()
+    expect(post).to_be_focused()
+    expect(post).to_have_css("background-color", "rgb(255, 251, 234)")
+    expect(page.locator("#post-1")).not_to_be_in_viewport()
+    # A link with the post's anchor marks it too.
+    page.goto(site + topic.get_absolute_url() + "#post-9")
+    expect(page.locator("#post-9")).to_be_in_viewport()
+    expect(page.locator("#post-9")).to_have_css(
+        "background-color", "rgb(255, 251, 234)"
+    )

@@ -178,3 +178,27 @@ def test_home_page_shows_the_latest_forum_topics_a_reader_may_see(client, demo):
     body = client.get("/en/").content.decode()
     assert public.title in body
     assert members_only.title not in body
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_footer_says_what_the_site_is_and_links_privacy_contact_and_languages(
+    client, demo, settings, language
+):
+    settings.SITE_CONTACT_EMAIL = "press@example.kz"
+    body = client.get(f"/{language}/news/").content.decode()
+    footer = body[body.index('<footer class="site-footer">') :]
+    assert f'href="/{language}/privacy/"' in footer
+    assert 'href="mailto:press@example.kz"' in footer
+    assert f'href="/{language}/forum/"' in footer
+    for code in ("kk", "ru", "en"):
+        assert f'href="/{code}/news/" lang="{code}"' in footer
+
+
+def test_the_privacy_page_names_the_contact_address(client, demo, settings):
+    settings.SITE_CONTACT_EMAIL = "press@example.kz"
+    response = client.get("/ru/privacy/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<h1>Конфиденциальность</h1>" in body
+    assert 'href="mailto:press@example.kz"' in body
+    assert client.head("/ru/privacy/").status_code == 200
