@@ -56,7 +56,9 @@ def _neutral(url: str) -> str:
 
 
 def _text(html: str) -> str:
-    return " ".join(strip_tags(html).split())
+    """The words of rendered HTML, entities read back ("it&#x27;s" -> "it's"):
+    snippets escape what they show, and an entity left here shows literally."""
+    return " ".join(unescape(strip_tags(html)).split())
 
 
 # Forum ---------------------------------------------------------------------------
@@ -245,7 +247,7 @@ def comment_document(comment: XtdComment, page=None) -> SearchDocument | None:
     if not isinstance(page, COMMENTABLE) or not _page_searchable(page):
         return None
     # Plain text: the tags go and the entities the renderer escaped come back.
-    body = unescape(_text(render_markdown(comment.comment)))
+    body = _text(render_markdown(comment.comment))
     return SearchDocument(
         kind="comment",
         pk=comment.pk,

@@ -47,7 +47,7 @@ from elasticsearch.dsl import (
 from search.backends.base import KINDS, SearchDocument
 from search.language import KAZAKH_STOP_WORDS, analyse_key, kk_stem_filters
 
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2
 
 # Analysis -------------------------------------------------------------------------
 

@@ -72,7 +72,9 @@ spells them so, people typing without diacritics write them so, and С/Ш and
 merge қ/к words for nothing). Any other accent is removed (NFKD) and the
 result lowercased, so the key is idempotent: script_key(script_key(x)) ==
 script_key(x). Russian Cyrillic goes through the same table; that is fine,
-because keys are only ever compared with keys. The passport/English
+because keys are only ever compared with keys. One exception to the table:
+ё keys as "e", not "io", so that "прошел" finds "прошёл" on every backend (the
+database backend folds it in its Russian stem too). The passport/English
 romanisation ("Kazakhstan", "Zhambyl") is another system and does not collide.
 
 Stemming
@@ -331,6 +333,9 @@ def _key_table() -> dict[int, str]:
     table = {ord(ch): key for ch, key in _KEY_LATIN.items()}
     for cyr, latin in _CYR_TO_LAT.items():
         table[ord(cyr)] = table[ord(cyr.upper())] = _fold_latin(latin)
+    # Russian writes ё as е more often than not ("прошел" for "прошёл"), and
+    # a reader types either: in the key they are one letter.
+    table[ord("ё")] = table[ord("Ё")] = "e"
     return table
 
 

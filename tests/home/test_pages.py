@@ -202,3 +202,14 @@ def test_the_privacy_page_names_the_contact_address(client, demo, settings):
     assert "<h1>Конфиденциальность</h1>" in body
     assert 'href="mailto:press@example.kz"' in body
     assert client.head("/ru/privacy/").status_code == 200
+
+
+def test_each_seminar_material_is_drawn_once(client, demo):
+    """Not a box in a box: the stream's wrapper and the block's own element
+    both carried the bordered class."""
+    body = client.get("/en/seminars/strategic-digital-communications-astana/")
+    html = body.content.decode()
+    materials = html[html.index('<div class="materials">') :]
+    materials = materials[: materials.index("</section>")]
+    assert materials.count('class="block-document"') == 2  # workbook and slides
+    assert '<div class="block-document">\n<div class="block-document">' not in materials

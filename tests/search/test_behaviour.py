@@ -8,6 +8,8 @@ osmem-server.
 """
 
 import datetime
+import html
+import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -89,6 +91,19 @@ class TestLanguages:
         # "публикация" (nominative) finds "Публикации"; "стратегия" finds "стратегии".
         assert ("news", page.pk) in found(search_backend, "публикация")
         assert ("news", page.pk) in found(search_backend, "стратегия")
+
+    def test_russian_yo_and_ye_find_each_other(self, search_backend, publish_news):
+        page = publish_news(
+            "ru",
+            "Семинар прошёл в Астане",
+            "Итоги",
+            "Её отчёт о семинаре прочли все пресс-службы.",
+        )
+        assert ("news", page.pk) in found(search_backend, "прошел")
+        assert ("news", page.pk) in found(search_backend, "отчет")
+        # And the other way: a text with е, a query with ё.
+        plain = publish_news("ru", "Доклад прочтен", "Итоги", "Отчет утвержден.")
+        assert ("news", plain.pk) in found(search_backend, "утверждён")
 
     def test_english_words_match_other_forms(self, search_backend, publish_news):
         page = publish_news(
@@ -323,6 +338,23 @@ class TestFilters:
     def test_highlighted_snippets(self, search_backend, corpus):
         results = search_backend.search(parse('"most liked"'), visibilities=MEMBER)
         assert "<mark>" in results.hits[0].snippet
+
+    def test_snippets_show_quotes_and_ampersands_once_escaped(
+        self, search_backend, topic_in, category, write, member
+    ):
+        topic = topic_in(category, "Sanctions briefing", "The opening post.")
+        write(
+            services.post_create,
+            actor=member,
+            topic=topic,
+            raw="It's the \"press & media\" team's <briefing>.",
+        )
+        results = search_backend.search(parse("briefing team"), visibilities=MEMBER)
+        [snippet] = [hit.snippet for hit in results.hits if hit.kind == "post"]
+        # HTML escaped once: the page shows the text as it was written.
+        shown = html.unescape(re.sub(r"</?mark>", "", snippet))
+        # (The database backend's snippet ends at the last word.)
+        assert "It's the \"press & media\" team's <briefing" in shown, snippet
 
     def test_did_you_mean_when_nothing_is_found(self, search_backend, corpus):
         results = search_backend.search(parse("drougth"), visibilities=MEMBER)
