@@ -108,59 +108,43 @@ def _link(query: ParsedQuery, **changes) -> str:
 def _chips(query: ParsedQuery, categories: dict[str, str]) -> list[dict]:
     """Each active filter with a link that removes it."""
     chips = []
+
+    def chip(label, url, lang=""):
+        # A language's chip names it in itself: `lang` marks it.
+        chips.append({"label": label, "remove_url": url, "lang": lang})
+
     if query.in_title:
-        chips.append((_("In titles only"), _link(query, in_title=False)))
+        chip(_("In titles only"), _link(query, in_title=False))
     if query.username:
-        chips.append((f"@{query.username}", _link(query, username=None)))
+        chip(f"@{query.username}", _link(query, username=None))
     if query.category:
-        chips.append(
-            (
-                f"#{categories.get(query.category, query.category)}",
-                _link(query, category=None),
-            )
+        chip(
+            f"#{categories.get(query.category, query.category)}",
+            _link(query, category=None),
         )
     for tag in query.tags:
-        chips.append(
-            (f"🏷 {tag}", _link(query, tags=[t for t in query.tags if t != tag]))
-        )
+        chip(f"🏷 {tag}", _link(query, tags=[t for t in query.tags if t != tag]))
     for kind in query.types:
         rest = [k for k in query.types if k != kind]
-        chips.append((str(TYPE_LABELS[kind]), _link(query, types=rest)))
+        chip(str(TYPE_LABELS[kind]), _link(query, types=rest))
     if query.language:
-        chips.append(
-            (
-                LANGUAGE_LABELS[query.language],
-                _link(query, language=None),
-                query.language,
-            )
+        chip(
+            LANGUAGE_LABELS[query.language],
+            _link(query, language=None),
+            query.language,
         )
     if query.after:
-        chips.append(
-            (_("after %(date)s") % {"date": query.after}, _link(query, after=None))
-        )
+        chip(_("after %(date)s") % {"date": query.after}, _link(query, after=None))
     if query.before:
-        chips.append(
-            (_("before %(date)s") % {"date": query.before}, _link(query, before=None))
-        )
+        chip(_("before %(date)s") % {"date": query.before}, _link(query, before=None))
     if query.status:
-        chips.append(
-            (
-                STATUS_LABELS.get(query.status, query.status),
-                _link(query, status=None),
-            )
-        )
+        chip(STATUS_LABELS.get(query.status, query.status), _link(query, status=None))
     if query.order != "relevance":
-        chips.append(
-            (
-                ORDER_LABELS.get(query.order, query.order),
-                _link(query, order="relevance"),
-            )
+        chip(
+            ORDER_LABELS.get(query.order, query.order),
+            _link(query, order="relevance"),
         )
-    # A language's chip names it in itself: (label, url, lang).
-    return [
-        {"label": label, "remove_url": url, "lang": lang}
-        for label, url, lang, *_rest in (chip + ("",) for chip in chips)
-    ]
+    return chips
 
 
 def _facets(query: ParsedQuery, results, categories: dict[str, str]) -> list[dict]:

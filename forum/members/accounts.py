@@ -32,7 +32,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from forum.core import links
@@ -270,8 +269,7 @@ class ForumAccountAdapter(DefaultAccountAdapter):
 
 
 def _language_home(request) -> str:
-    language = getattr(request, "LANGUAGE_CODE", None) or get_language()
-    return f"/{language or settings.LANGUAGE_CODE}/"
+    return f"/{request.LANGUAGE_CODE}/"  # LocaleMiddleware's: the page's prefix
 
 
 def _from_origin(url: str) -> str:

@@ -430,7 +430,8 @@ class DigestItem:
     summary: str = ""
     replies: int | None = None
     materials: list[str] = field(default_factory=list)
-    # The language the title is in, when not the digest's: marked with `lang`.
+    # The language the title is in (a topic's); the template marks it with
+    # `lang` where it is not the digest's.
     language: str = ""
 
 
@@ -539,7 +540,7 @@ def digest_build(user, frequency: str, period_start: date) -> Digest:
             url=links.absolute(topic.get_absolute_url()),
             meta=topic.category.name,
             replies=topic.reply_count,
-            language=topic.language if topic.language != language[:2] else "",
+            language=topic.language,
         )
         for topic in digest_topics(user, start, end)
     ]

@@ -338,3 +338,14 @@ def test_a_digest_costs_the_same_queries_however_busy_the_forum(
     NewsPage.objects.update(first_published_at=timezone.now())
     with django_assert_max_num_queries(18):
         assert deliver(reader) == "sent"
+
+
+@pytest.mark.parametrize(("reader_language", "marked"), [("kk", True), ("en", False)])
+def test_a_topic_in_another_language_is_marked_in_the_digest(
+    quiet, reader, member2, make_topic, reader_language, marked
+):
+    Profile.objects.filter(user=reader).update(language=reader_language)
+    busy_topic(make_topic, member2, reader, title="Press kit review", language="en")
+    assert deliver(reader) == "sent"
+    [message] = mail.outbox
+    assert ('lang="en">Press kit review</a>' in html_of(message)) is marked

@@ -28,13 +28,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 LIBRARY_LOCALE = Path(settings.BASE_DIR) / "locale" / "libraries"
-PLURAL_FORMS = {
-    "kk": "nplurals=2; plural=(n!=1);",
+# How many plural forms each language has, and which one a number takes.
+PLURALS = {
+    "kk": (2, "(n!=1)"),
     "ru": (
-        "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
-        "(n%100<10 || n%100>=20) ? 1 : 2);"
+        3,
+        "(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+        "(n%100<10 || n%100>=20) ? 1 : 2)",
     ),
-    "en": "nplurals=2; plural=(n != 1);",
+    "en": (2, "(n != 1)"),
 }
 
 
@@ -156,7 +158,7 @@ def _empty_catalogue(language: str) -> polib.POFile:
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
-        "Plural-Forms": PLURAL_FORMS[language],
+        "Plural-Forms": "nplurals={}; plural={};".format(*PLURALS[language]),
     }
     return po
 
@@ -213,7 +215,7 @@ def _files(entry: polib.POEntry) -> set[str]:
 
 
 def _untranslated(entry: polib.POEntry, source: Source, language: str):
-    plurals = int(PLURAL_FORMS[language].split("nplurals=")[1][0])
+    plurals, _rule = PLURALS[language]
     return polib.POEntry(
         msgid=entry.msgid,
         msgid_plural=entry.msgid_plural,
