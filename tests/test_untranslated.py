@@ -231,6 +231,7 @@ def pages(language: str, forum) -> list[Page_]:
         Page_(f"{forum_}/p/{reply.pk}/history/", "member"),
         Page_(f"{forum_}/p/{reply.pk}/flag/", "member"),
         Page_(f"{forum_}/notifications/", "member"),
+        Page_(f"{forum_}/notifications/?panel=1", "member"),
         Page_(f"{forum_}/preferences/", "member"),
         Page_(f"{forum_}/bookmarks/", "member"),
         Page_(f"{forum_}/u/alma/", "member"),

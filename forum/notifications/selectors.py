@@ -140,7 +140,13 @@ def unread_count(user) -> int:
     return count
 
 
-def notifications_page(*, user, unread_only: bool = False, page_number=1) -> Page:
+def notifications_page(
+    *,
+    user,
+    unread_only: bool = False,
+    page_number=1,
+    per_page: int = NOTIFICATIONS_PER_PAGE,
+) -> Page:
     """A page of the member's notifications, newest first, in fixed queries:
     the count, the rows with their actor, topic, post and comment, and one
     query per kind of page that comments are on."""
@@ -153,6 +159,6 @@ def notifications_page(*, user, unread_only: bool = False, page_number=1) -> Pag
     if unread_only:
         notifications = notifications.filter(read_at__isnull=True)
     notifications = notifications.prefetch_related("comment__content_object")
-    page = Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(page_number)
+    page = Paginator(notifications, per_page).get_page(page_number)
     page.object_list = list(page.object_list)
     return page

@@ -66,6 +66,8 @@ def _back(request, default: str) -> str:
 @login_required
 @require_safe
 def notification_list(request):
+    if request.GET.get("panel"):
+        return _bell_panel(request)
     current = request.GET.get("filter", "all")
     if current not in FILTERS:
         current = "all"
@@ -84,6 +86,21 @@ def notification_list(request):
             "extra_query": f"filter={current}" if current != "all" else "",
         },
     )
+
+
+# What the bell's dropdown shows; the list page has the rest.
+PANEL_SIZE = 8
+
+
+def _bell_panel(request):
+    """The bell's dropdown (static/js/bell.js fetches it): the newest
+    notifications, and links to the list and to mark all read."""
+    page = notification_selectors.notifications_page(
+        user=request.user, page_number=1, per_page=PANEL_SIZE
+    )
+    response = render(request, "forum/_notification_panel.html", {"page": page})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

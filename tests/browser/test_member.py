@@ -146,3 +146,25 @@ def test_a_member_attaches_an_image(site, page, login):
 
     expect(page.get_by_label("Your reply")).to_have_value(re.compile(r"!\[.*\]\(.+\)"))
     expect(page.get_by_role("status").filter(has_text="chart.png")).to_be_visible()
+
+
+def test_the_bell_opens_a_dropdown_without_leaving_the_page(site, page, login):
+    login(page, "aigerim")
+    page.goto(site + "/en/forum/")
+    bell = page.locator(".site-header a.bell")
+    bell.click()
+    panel = page.locator("#bell-panel")
+    expect(panel).to_be_visible()
+    expect(bell).to_have_attribute("aria-expanded", "true")
+    expect(page).to_have_url(site + "/en/forum/")
+    expect(panel.locator(".bell-list li").first).to_be_visible()
+    expect(panel.locator(".bell-list a").first).to_be_focused()
+    box, width = panel.bounding_box(), page.viewport_size["width"]
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, (box, width)
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+    expect(bell).to_be_focused()
+    # The list page is one link away.
+    bell.click()
+    panel.get_by_role("link", name="See all notifications").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")

@@ -119,6 +119,9 @@ def test_a_member_flags_a_post_and_the_moderator_hides_it_from_the_review_queue(
     author = new_page(new_context)
     login(author, member2.username, MEMBER_PASSWORD)
     account_nav(author).get_by_role("link", name="1 unread notification").click()
+    author.locator("#bell-panel").get_by_role(
+        "link", name="See all notifications"
+    ).click()
     outcome = author.get_by_role("main").get_by_role(
         "link", name="A moderator hid your post."
     )

@@ -22,6 +22,7 @@ from forum.notifications import context_processors as notification_context
 from forum.notifications import selectors as notification_selectors
 from forum.notifications import services as notifications
 from forum.notifications import texts as notification_texts
+from forum.notifications.views import PANEL_SIZE
 from tests.home.test_comments import NEWS_URL, form_fields
 
 Kind = Notification.Kind
@@ -767,6 +768,29 @@ def test_the_page_lists_newest_first_and_marks_unread_in_words(
     assert three_unread[0].topic.title in html
 
 
+def test_the_bells_dropdown_lists_the_newest_and_links_to_the_page(
+    client, member, three_unread
+):
+    notifications.notification_mark_read(actor=member, notification=three_unread[-1])
+    client.force_login(member)
+
+    response = client.get(reverse("forum:notifications") + "?panel=1")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    assert "<html" not in html  # a fragment for static/js/bell.js
+    assert html.count('<li class="notification-unread">') == 2
+    for notification in three_unread:
+        assert reverse("forum:notification", args=[notification.pk]) in html
+    assert f'href="{reverse("forum:notifications")}"' in html
+
+
+def test_the_bells_dropdown_needs_a_login(client, db):
+    response = client.get(reverse("forum:notifications") + "?panel=1")
+    assert response.status_code == 302
+
+
 def test_the_unread_filter_shows_only_unread(client, member, three_unread):
     notifications.notification_mark_read(actor=member, notification=three_unread[0])
     client.force_login(member)
@@ -900,3 +924,7 @@ def test_the_notifications_page_issues_a_fixed_number_of_queries(
     assert len(response.context["page"].object_list) == min(
         size, notification_selectors.NOTIFICATIONS_PER_PAGE
     )
+    # The bell's dropdown too.
+    with django_assert_max_num_queries(12):
+        panel = client.get(url + "?panel=1")
+    assert len(panel.context["page"].object_list) == min(size, PANEL_SIZE)
