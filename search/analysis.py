@@ -13,7 +13,7 @@ from html import escape
 
 import snowballstemmer
 
-from .language import KAZAKH_STOP_WORDS, key_stem, kk_stem, script_key
+from .language import KAZAKH_STOP_WORDS, analyse_key, key_stem, kk_stem, script_key
 
 WORD = re.compile(r"\w+", re.UNICODE)
 SNIPPET_WORDS = 32
@@ -47,6 +47,19 @@ def terms(text: str) -> list[str]:
 def stored(text: str) -> str:
     """Terms as one space-padded string: " a b c ", so " term " can be looked up."""
     return " " + " ".join(terms(text)) + " "
+
+
+def key_sequence(*texts: str) -> str:
+    """Each word's cross-script key stem, in the order of the text, padded
+    with spaces; texts apart are kept apart by " | ". A phrase is found in
+    any inflection and either script as " key key " in this string: the same
+    keys Elasticsearch's `*_key` fields hold, position by position."""
+    return " " + " | ".join(" ".join(analyse_key(text or "")) for text in texts) + " "
+
+
+def phrase_keys(phrase: str) -> str:
+    """A phrase as key_sequence() holds it, or "" when no key is left."""
+    return " ".join(analyse_key(phrase))
 
 
 def highlight(text: str, query_words: list[str]) -> str:

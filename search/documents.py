@@ -16,8 +16,9 @@ from html import unescape
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -95,6 +96,7 @@ def topic_document(
         likes=topic.like_count,
         status=_status(topic),
         topic_title=topic.title,
+        group=f"topic:{topic.pk}",
     )
 
 
@@ -121,6 +123,7 @@ def post_document(post: Post) -> SearchDocument | None:
         is_answer=topic.solution_id == post.pk,
         status=_status(topic),
         topic_title=topic.title,
+        group=f"topic:{topic.pk}",
     )
 
 
@@ -140,28 +143,33 @@ def _stream_text(stream) -> str:
 
 
 def page_document(page) -> SearchDocument | None:
+    """A news or seminar page as its readers see it: the blocks are rendered,
+    and their weekdays and headings translated, in the page's own language,
+    whatever language the indexing task runs in."""
     page = page.specific
     if not _page_searchable(page):
         return None
-    if isinstance(page, NewsPage):
-        kind, body = "news", f"{page.summary} {_stream_text(page.body)}"
-        created = _midnight(page.date)
-        tags = [tag.slug for tag in page.tags.all()]
-    elif isinstance(page, SeminarPage):
-        kind, tags = "seminar", []
-        body = " ".join(
-            [
-                page.summary,
-                page.venue,
-                page.city,
-                _stream_text(page.description),
-                _stream_text(page.agenda),
-                _stream_text(page.outcomes),
-            ]
-        )
-        created = _midnight(page.start_date)
-    else:
-        return None
+    with translation.override(page.locale.language_code):
+        if isinstance(page, NewsPage):
+            kind, body = "news", f"{page.summary} {_stream_text(page.body)}"
+            created = _midnight(page.date)
+            tags = [tag.slug for tag in page.tags.all()]
+        elif isinstance(page, SeminarPage):
+            kind, tags = "seminar", []
+            body = " ".join(
+                [
+                    page.summary,
+                    page.venue,
+                    page.city,
+                    _stream_text(page.description),
+                    *_speaker_lines(page),
+                    _stream_text(page.agenda),
+                    _stream_text(page.outcomes),
+                ]
+            )
+            created = _midnight(page.start_date)
+        else:
+            return None
     return SearchDocument(
         kind=kind,
         pk=page.pk,
@@ -173,7 +181,20 @@ def page_document(page) -> SearchDocument | None:
         created_at=created,
         updated_at=page.last_published_at,
         tags=tags,
+        # The section it is in ("Семинары", "News"), as its breadcrumb shows:
+        # a search for "семинар" finds a seminar whose title does not say so.
+        topic_title=page.get_parent().title,
+        # A page's translations share their translation key: one result.
+        group=f"page:{page.translation_key}",
     )
+
+
+def _speaker_lines(page) -> list[str]:
+    """The seminar's speakers, as its "Speakers" section shows them."""
+    return [_("Speakers")] + [
+        f"{speaker.name} {speaker.role} {speaker.organisation}"
+        for speaker in page.speakers
+    ]
 
 
 def pdf_text(document) -> str:

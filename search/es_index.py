@@ -47,7 +47,7 @@ from elasticsearch.dsl import (
 from search.backends.base import KINDS, SearchDocument
 from search.language import KAZAKH_STOP_WORDS, analyse_key, kk_stem_filters
 
-MAPPING_VERSION = 2
+MAPPING_VERSION = 3
 
 # Analysis -------------------------------------------------------------------------
 
@@ -136,6 +136,7 @@ class SearchableDocument(Document):
     likes = Integer()
     is_answer = Boolean()
     status = Keyword()
+    group = Keyword()  # what a grouped search collapses on
 
     class Meta:
         # Unknown fields stay in _source, unindexed: during a deploy that adds
@@ -166,6 +167,7 @@ class SearchableDocument(Document):
             likes=document.likes,
             is_answer=document.is_answer,
             status=document.status,
+            group=document.group,
         )
 
 

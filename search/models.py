@@ -29,8 +29,18 @@ class SearchEntry(models.Model):
     is_answer = models.BooleanField(default=False)
     status = models.CharField(max_length=10, blank=True)
     topic_title = models.CharField(max_length=300, blank=True)
+    # SearchDocument.group: "topic:<id>", "page:<translation key>", or the
+    # entry's own "kind:id".
+    group = models.CharField(max_length=60, blank=True)
     title_terms = models.TextField(blank=True)
     body_terms = models.TextField(blank=True)
+    # Every word's key stem in order (search.analysis.key_sequence): phrases
+    # across inflections and scripts.
+    title_keys = models.TextField(blank=True)
+    body_keys = models.TextField(blank=True)
+    # database.ENTRY_FORMAT when written; the hourly repair rewrites entries
+    # of an older format, as their fields are missing or stale.
+    format = models.PositiveSmallIntegerField(default=0)
     # PostgreSQL only; NULL elsewhere.
     vector = SearchVectorField(null=True, blank=True)
 

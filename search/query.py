@@ -3,7 +3,7 @@
     free text "exact phrase" -excluded in:title @username #category tags:a,b
     type:news|seminar|material|topic|post|comment lang:kk|ru|en
     before:YYYY-MM-DD after:YYYY-MM-DD status:solved|open|closed
-    order:relevance|latest|likes
+    order:relevance|latest|likes group:off
 
 `parse()` never raises: unknown or malformed filters become messages in
 `ParsedQuery.errors`, which the search page shows while it searches with the
@@ -36,7 +36,17 @@ LANGUAGES = ("kk", "ru", "en")
 STATUSES = ("solved", "open", "closed")
 ORDERS = ("relevance", "latest", "likes")
 
-FILTERS = ("in", "tags", "type", "lang", "before", "after", "status", "order")
+FILTERS = (
+    "in",
+    "tags",
+    "type",
+    "lang",
+    "before",
+    "after",
+    "status",
+    "order",
+    "group",
+)
 MAX_TOKENS = 50
 QUOTES = '"“”„«»'
 
@@ -56,6 +66,9 @@ class ParsedQuery:
     after: date | None = None  # on or after this day
     status: str | None = None
     order: str = "relevance"
+    # A topic's matching posts are one result, a page's language versions
+    # another; `group:off` lists every match on its own.
+    grouped: bool = True
     errors: list[str] = field(default_factory=list)  # translated messages
 
     @property
@@ -117,6 +130,7 @@ _EXAMPLES = {
     "after": "after:2026-03-15",
     "status": "status:solved",
     "order": "order:latest",
+    "group": "group:off",
 }
 _ACCEPTED = {
     "in": ("title",),
@@ -124,6 +138,7 @@ _ACCEPTED = {
     "lang": LANGUAGES,
     "status": STATUSES,
     "order": ORDERS,
+    "group": ("off",),
 }
 _FIELDS = {"lang": "language", "status": "status", "order": "order"}
 
@@ -255,6 +270,8 @@ class _Reader:
             )
         elif key == "in":
             self.query.in_title = True
+        elif key == "group":
+            self.query.grouped = False
         elif key == "type":
             if piece not in self.query.types:
                 self.query.types.append(piece)

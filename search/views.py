@@ -24,7 +24,12 @@ from forum.permissions import is_member
 
 from . import health
 from .backend import fallback_backend, get_backend
-from .backends.base import VISIBILITY_MEMBERS, VISIBILITY_PUBLIC, SearchUnavailable
+from .backends.base import (
+    TRANSLATED_KINDS,
+    VISIBILITY_MEMBERS,
+    VISIBILITY_PUBLIC,
+    SearchUnavailable,
+)
 from .query import ParsedQuery, parse
 
 logger = logging.getLogger(__name__)
@@ -97,6 +102,8 @@ def unparse(query: ParsedQuery) -> str:
         parts.append(f"status:{query.status}")
     if query.order != "relevance":
         parts.append(f"order:{query.order}")
+    if not query.grouped:
+        parts.append("group:off")
     return " ".join(parts)
 
 
@@ -144,6 +151,8 @@ def _chips(query: ParsedQuery, categories: dict[str, str]) -> list[dict]:
             ORDER_LABELS.get(query.order, query.order),
             _link(query, order="relevance"),
         )
+    if not query.grouped:
+        chip(_("every match separately"), _link(query, grouped=True))
     return chips
 
 
@@ -189,12 +198,16 @@ def _facets(query: ParsedQuery, results, categories: dict[str, str]) -> list[dic
 
 
 def _label(hits):
-    """Type labels, and forum links under the reader's language prefix."""
+    """Type and language labels, and forum links under the reader's language
+    prefix; the same for the matches folded into each hit."""
     language = get_language()
     for hit in hits:
         hit.type_label = TYPE_LABELS.get(hit.kind, hit.kind)
+        hit.language_label = LANGUAGE_LABELS.get(hit.language, hit.language)
+        hit.versions = hit.kind in TRANSLATED_KINDS
         if hit.url.startswith("/forum/"):
             hit.url = f"/{language}{hit.url}"
+        _label(hit.others)
     return hits
 
 
@@ -216,7 +229,12 @@ def run_search(query: ParsedQuery, user, page: int):
     """Results and, when the main backend cannot answer, a notice about the
     fallback: it is down, hanging (its breaker is open), or its index is
     missing or incomplete and being rebuilt."""
-    options = {**readable_by(user), "page": page, "per_page": RESULTS_PER_PAGE}
+    options = {
+        **readable_by(user),
+        "page": page,
+        "per_page": RESULTS_PER_PAGE,
+        "language": get_language(),
+    }
     main = get_backend()
     backend = answering_backend()
     try:
@@ -255,6 +273,9 @@ def search(request):
         pages = ceil(results.total / RESULTS_PER_PAGE)
         base = reverse("search") + "?" + urlencode({"q": raw})
         context |= {
+            "ungrouped_url": _link(query, grouped=False)
+            if any(hit.others for hit in results.hits)
+            else None,
             "pages": pages,
             "first_number": (page - 1) * RESULTS_PER_PAGE + 1,
             "previous_url": f"{base}&page={page - 1}" if page > 1 else None,

@@ -17,7 +17,7 @@ a capped sample would miss the newest or most-liked entry.
 
 import difflib
 from collections import Counter
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from functools import reduce
 from operator import and_, or_
 
@@ -26,6 +26,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, transaction
 from django.db.models import (
     Case,
+    Count,
     F,
     FloatField,
     IntegerField,
@@ -44,14 +45,24 @@ from search.query import ParsedQuery
 
 from .base import (
     FORUM_KINDS,
+    GROUP_SIZE,
+    KIND_BOOST,
+    LANGUAGE_BOOST,
     Facet,
     Hit,
     SearchBackend,
     SearchDocument,
     SearchResults,
+    fold,
 )
 
 BATCH = 500
+# What an entry holds: bump it when _entry() stores something new, and the
+# hourly repair (search.tasks.repair_index) rewrites every older entry.
+# 1: groups, and key sequences for phrases.
+ENTRY_FORMAT = 1
+# An entry of an older format reads as indexed at this time, so stale.
+OUTDATED = datetime.min.replace(tzinfo=UTC)
 MATCH_CAP = 10_000  # the default of settings.SEARCH_DATABASE_MATCH_CAP
 # Relevance ranks this many matches at most: the search page shows 100 pages
 # of 10 results at most, so no reader gets past the 1,000th.
@@ -77,8 +88,12 @@ def _entry(document: SearchDocument) -> SearchEntry:
         is_answer=document.is_answer,
         status=document.status,
         topic_title=document.topic_title[:300],
+        group=document.group,
         title_terms=analysis.stored(f"{document.title} {document.topic_title}"),
         body_terms=analysis.stored(document.body),
+        title_keys=analysis.key_sequence(document.title, document.topic_title),
+        body_keys=analysis.key_sequence(document.body),
+        format=ENTRY_FORMAT,
     )
 
 
@@ -154,9 +169,14 @@ class DatabaseBackend(SearchBackend):
         return count
 
     def indexed_keys(self, kind: str) -> dict[int, datetime | None]:
-        return dict(
-            SearchEntry.objects.filter(kind=kind).values_list("object_id", "updated_at")
+        """{pk: updated_at}; entries of an older ENTRY_FORMAT read as OUTDATED."""
+        rows = SearchEntry.objects.filter(kind=kind).values_list(
+            "object_id", "updated_at", "format"
         )
+        return {
+            pk: updated if format == ENTRY_FORMAT else OUTDATED
+            for pk, updated, format in rows
+        }
 
     # Reading ---------------------------------------------------------------------
 
@@ -198,7 +218,12 @@ class DatabaseBackend(SearchBackend):
 
     def _text(self, entries, query: ParsedQuery):
         """Narrow by words, phrases and exclusions; the rank (PostgreSQL, words)."""
-        words = [w for term in query.terms for w in analysis.WORD.findall(term)]
+        # A phrase's words narrow the matches through the index first.
+        words = [
+            word
+            for text in [*query.terms, *query.phrases]
+            for word in analysis.WORD.findall(text)
+        ]
         rank_query = None
         for word in words:
             variants = analysis.word_terms(word)
@@ -216,10 +241,7 @@ class DatabaseBackend(SearchBackend):
                 )
                 entries = entries.filter(_contains_any(fields, variants))
         for phrase in query.phrases:
-            where = [Q(title__icontains=phrase), Q(topic_title__icontains=phrase)]
-            if not query.in_title:
-                where.append(Q(body__icontains=phrase))
-            entries = entries.filter(reduce(or_, where))
+            entries = entries.filter(_phrase(phrase, in_title=query.in_title))
         for excluded in query.excluded:
             for word in analysis.WORD.findall(excluded):
                 variants = analysis.word_terms(word)
@@ -236,46 +258,56 @@ class DatabaseBackend(SearchBackend):
         return entries, words, rank
 
     def search(
-        self, query, *, visibilities, readable_categories=None, page=1, per_page=10
+        self,
+        query,
+        *,
+        visibilities,
+        readable_categories=None,
+        page=1,
+        per_page=10,
+        language=None,
     ) -> SearchResults:
         entries = self._filtered(query, visibilities, readable_categories)
         entries, words, rank = self._text(entries, query)
-        phrase_words = [w for p in query.phrases for w in analysis.WORD.findall(p)]
         cap = _match_cap()
         counts = _counts(entries, cap)
-        total = sum(row[-1] for row in counts)
-        capped = any(row[-2] != row[-1] for row in counts)
+        matches = sum(row[4] for row in counts)
+        capped = any(row[4] != row[5] for row in counts)
+        total = sum(row[6] for row in counts) if query.grouped else matches
         start = (max(page, 1) - 1) * per_page
-        if not total:
-            rows = []
-        elif rank is not None and query.order == "relevance":
-            rows = _ranked_page(entries, query, rank, cap, total, start, per_page)
+        ordering = [f"-{field}" for field in ORDERINGS[query.order]]
+        relevance = query.order == "relevance"
+        score = _score(rank, language) if relevance else Value(0.0, FloatField())
+        scored = entries.annotate(score=score)
+        # A page of groups needs more matches than results; the groups of a
+        # page come from this many of the best matches (docs/search.md).
+        needed = (start + per_page) * (GROUP_SIZE if query.grouped else 1)
+        if rank is not None and relevance:
+            candidates = _rank_window(entries, query, score, cap, matches, needed)
+        elif query.grouped and matches > max(RANK_WINDOW, needed):
+            # Numbering matches within their groups sorts them all: number
+            # the best ones only (a top-N sort, or a walk of an index).
+            best = scored.order_by(*ordering).values("pk")[: max(RANK_WINDOW, needed)]
+            candidates = scored.filter(pk__in=best)
         else:
-            ordered = entries.annotate(score=Value(0.0, FloatField())).order_by(
-                *(f"-{field}" for field in ORDERINGS[query.order])
+            candidates = scored
+        if not total:
+            hits = []
+        elif query.grouped:
+            groups = list(
+                candidates.annotate(place=_place(ordering))
+                .filter(place=1)
+                .order_by(*ordering)
+                .values_list("group", flat=True)[start : start + per_page]
             )
-            rows = ordered[start : start + per_page]
-        hits = [
-            Hit(
-                kind=row.kind,
-                pk=row.object_id,
-                title=row.title,
-                url=row.url,
-                language=row.language,
-                created_at=row.created_at,
-                snippet=analysis.highlight(row.body or row.title, words + phrase_words),
-                author=row.author,
-                category_name=row.category_name,
-                topic_title=row.topic_title,
-                likes=row.likes,
-                is_answer=row.is_answer,
-                score=float(row.score or 0),
-            )
-            for row in rows
-        ]
+            hits = _folded(scored, groups, ordering, words, language)
+        else:
+            rows = candidates.order_by(*ordering)[start : start + per_page]
+            hits = [_hit(row, words) for row in rows]
         return SearchResults(
             hits=hits,
             total=min(total, cap),
+            matches=min(matches, cap),
             facets=_facets(counts) if total else {},
             suggestion=None
             if total or not words
@@ -348,8 +380,9 @@ def _match_cap() -> int:
 
 
 def _counts(entries, cap: int) -> list[tuple]:
-    """(kind, category, language, year, counted, read) for the first cap + 1
-    matches the index returns; `counted` leaves the one past the cap out.
+    """(kind, category, language, year, counted, read, groups) for the first
+    cap + 1 matches the index returns; `counted` leaves the one past the cap
+    out, `groups` counts the groups whose first match is counted here.
 
     Without ORDER BY, PostgreSQL stops reading matches after cap + 1 rows
     (a Limit over the bitmap heap scan); any ordering would read them all.
@@ -358,7 +391,7 @@ def _counts(entries, cap: int) -> list[tuple]:
     matches = (
         entries.order_by()
         .annotate(year=ExtractYear("created_at"), number=Window(RowNumber()))
-        .values("kind", "category", "language", "year", "number")[: cap + 1]
+        .values("kind", "category", "language", "year", "group", "number")[: cap + 1]
     )
     # The ORM cannot group a sliced queryset, hence SQL around the SQL Django
     # compiled from it; every value stays a parameter.
@@ -366,15 +399,41 @@ def _counts(entries, cap: int) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT kind, category, language, year, "  # noqa: S608
-            "SUM(CASE WHEN number <= %s THEN 1 ELSE 0 END), COUNT(*) "
-            f"FROM ({sql}) AS matches GROUP BY kind, category, language, year",
-            (cap, *params),
+            "SUM(CASE WHEN number <= %s THEN 1 ELSE 0 END), COUNT(*), "
+            "SUM(CASE WHEN number <= %s AND first_of_group = 1 THEN 1 ELSE 0 END) "
+            "FROM (SELECT matches.*, ROW_NUMBER() OVER "
+            '(PARTITION BY matches."group" ORDER BY number) AS first_of_group '
+            f"FROM ({sql}) AS matches) AS grouped "
+            "GROUP BY kind, category, language, year",
+            (cap, cap, *params),
         )
         return cursor.fetchall()
 
 
-def _ranked_page(entries, query, rank, cap, total, start, per_page):
-    """A page by relevance, ts_rank computed for RANK_WINDOW entries at most.
+def _score(rank, language):
+    """Relevance: ts_rank (1 without words, and on SQLite, which has no rank)
+    times the priors, LANGUAGE_BOOST and KIND_BOOST."""
+    prior = Case(
+        *(
+            When(kind=kind, then=Value(boost))
+            for kind, boost in KIND_BOOST.items()
+            if boost != 1.0
+        ),
+        default=Value(1.0),
+        output_field=FloatField(),
+    )
+    if language:
+        prior = prior * Case(
+            When(language=language, then=Value(LANGUAGE_BOOST)),
+            default=Value(1.0),
+            output_field=FloatField(),
+        )
+    return prior if rank is None else rank * prior
+
+
+def _rank_window(entries, query, rank, cap, total, needed):
+    """The matches relevance orders, with their ts_rank as `score`: all of
+    them, or RANK_WINDOW (at least `needed`) when more matched.
 
     ts_rank reads and decompresses each entry's whole tsvector (about 30 µs
     an entry on the bench data), so ranking 20,000 matches took half a second. Past the
@@ -382,7 +441,7 @@ def _ranked_page(entries, query, rank, cap, total, start, per_page):
     their title first, newest first: the ones ts_rank puts on top, as title
     terms weigh 1.0 and body terms 0.4.
     """
-    window = max(RANK_WINDOW, start + per_page)
+    window = max(RANK_WINDOW, needed)
     if total > window:
         title_hit = Case(
             When(_title_match(query), then=Value(1)),
@@ -403,20 +462,68 @@ def _ranked_page(entries, query, rank, cap, total, start, per_page):
                 (*params, window),
             )
         )
-    ordered = entries.annotate(score=rank).order_by(
-        *(f"-{field}" for field in ORDERINGS["relevance"])
+    return entries.annotate(score=rank)
+
+
+def _place(ordering) -> Window:
+    """An entry's place in its group, best first."""
+    return Window(RowNumber(), partition_by=F("group"), order_by=ordering)
+
+
+def _folded(scored, groups: list[str], ordering, marked, language) -> list[Hit]:
+    """One Hit per group, in the order of `groups`: each group's best
+    GROUP_SIZE matches in one query, folded by base.fold()."""
+    rows = (
+        scored.filter(group__in=groups)
+        .annotate(
+            place=_place(ordering),
+            size=Window(Count("pk"), partition_by=F("group")),
+        )
+        .filter(place__lte=GROUP_SIZE)
+        .order_by("group", "place")
     )
-    return ordered[start : start + per_page]
+    members: dict[str, list] = {}
+    for row in rows:
+        members.setdefault(row.group, []).append(row)
+    return [
+        fold(
+            [_hit(row, marked) for row in members[group]],
+            members[group][0].size,
+            language,
+        )
+        for group in groups
+        if group in members
+    ]
+
+
+def _hit(row, marked: list[str]) -> Hit:
+    return Hit(
+        kind=row.kind,
+        pk=row.object_id,
+        title=row.title,
+        url=row.url,
+        language=row.language,
+        created_at=row.created_at,
+        snippet=analysis.highlight(row.body or row.title, marked),
+        author=row.author,
+        category_name=row.category_name,
+        topic_title=row.topic_title,
+        likes=row.likes,
+        is_answer=row.is_answer,
+        score=float(row.score or 0),
+        group=row.group,
+    )
 
 
 def _title_match(query) -> Q:
-    """Every word in the title terms, as the Weight A part of the vector has it."""
+    """Every word (of the terms and phrases) in the title terms, as the
+    Weight A part of the vector has it."""
     return reduce(
         and_,
         (
             _contains_any(["title_terms"], analysis.word_terms(word))
-            for term in query.terms
-            for word in analysis.WORD.findall(term)
+            for text in [*query.terms, *query.phrases]
+            for word in analysis.WORD.findall(text)
         ),
     )
 
@@ -424,7 +531,7 @@ def _title_match(query) -> Q:
 def _facets(counts) -> dict[str, list[Facet]]:
     """Type, category, language and year facets from _counts()' rows."""
     totals = {name: Counter() for name in ("type", "category", "language", "year")}
-    for kind, category, language, year, counted, _read in counts:
+    for kind, category, language, year, counted, _read, _groups in counts:
         totals["type"][kind] += counted
         totals["category"][category] += counted
         totals["language"][language] += counted
@@ -441,6 +548,17 @@ def _facets(counts) -> dict[str, list[Facet]]:
         reverse=True,
     )
     return facets
+
+
+def _phrase(phrase: str, *, in_title: bool) -> Q:
+    """The words in this order, in any inflection and either script (their
+    key stems adjacent in the key sequence), or the phrase as written."""
+    fields = ["title", "topic_title"] + ([] if in_title else ["body"])
+    where = [Q(**{f"{field}__icontains": phrase}) for field in fields]
+    if keys := analysis.phrase_keys(phrase):
+        for field in ["title_keys"] + ([] if in_title else ["body_keys"]):
+            where.append(Q(**{f"{field}__contains": f" {keys} "}))
+    return reduce(or_, where)
 
 
 def _quote_tsquery(term: str) -> str:

@@ -52,13 +52,17 @@ from search.query import ParsedQuery
 
 from .base import (
     FORUM_KINDS,
+    GROUP_SIZE,
+    KIND_BOOST,
     KINDS,
+    LANGUAGE_BOOST,
     Facet,
     Hit,
     SearchBackend,
     SearchDocument,
     SearchResults,
     SearchUnavailable,
+    fold,
 )
 
 logger = logging.getLogger(__name__)
@@ -83,6 +87,12 @@ TITLE_FIELDS = ["title^3", "title.ru^3", "title.en^3", "title.kk^3"]
 TOPIC_FIELDS = ["topic_title", "topic_title.ru", "topic_title.en", "topic_title.kk"]
 BODY_FIELDS = ["body", "body.ru", "body.en", "body.kk"]
 HIGHLIGHTED = ["body", "body.ru", "body.en", "body.kk"]
+HIGHLIGHT = {
+    "pre_tags": [PRE],
+    "post_tags": [POST],
+    "fragment_size": SNIPPET_FRAGMENT,
+    "number_of_fragments": 2,
+}
 
 
 class IndexingError(RuntimeError):
@@ -555,6 +565,7 @@ class ElasticsearchBackend(SearchBackend):
         readable_categories: tuple[str, ...] | None = None,
         page: int = 1,
         per_page: int = 10,
+        language: str | None = None,
     ) -> SearchResults:
         words = _words(query.terms)
         readable = (visibilities, readable_categories)
@@ -563,12 +574,34 @@ class ElasticsearchBackend(SearchBackend):
         size = per_page if start + per_page <= MAX_RESULT_WINDOW else 0
         search = search.extra(from_=min(start, MAX_RESULT_WINDOW), size=size)
         search = search.extra(track_total_hits=True).sort(*_sort(query.order))
-        search = search.highlight_options(
-            pre_tags=[PRE],
-            post_tags=[POST],
-            fragment_size=SNIPPET_FRAGMENT,
-            number_of_fragments=2,
-        ).highlight(*HIGHLIGHTED)
+        search = search.highlight_options(**HIGHLIGHT).highlight(*HIGHLIGHTED)
+        if query.order == "relevance":
+            search.query = Q(
+                "function_score",
+                query=search.query._proxied,
+                functions=_priors(language),
+                score_mode="multiply",
+                boost_mode="multiply",
+            )
+        if query.grouped:
+            # A group's best match places it; its others come as inner hits.
+            search = search.extra(
+                collapse={
+                    "field": "group",
+                    "inner_hits": {
+                        "name": "group",
+                        "size": GROUP_SIZE,
+                        "sort": _sort(query.order),
+                        "highlight": {
+                            **HIGHLIGHT,
+                            "fields": {field: {} for field in HIGHLIGHTED},
+                        },
+                    },
+                }
+            )
+            search.aggs.metric(
+                "groups", "cardinality", field="group", precision_threshold=10_000
+            )
         search.aggs.bucket("type", "terms", field="kind", size=len(KINDS))
         search.aggs.bucket("category", "terms", field="category", size=100)
         search.aggs.bucket("language", "terms", field="language", size=10)
@@ -582,13 +615,20 @@ class ElasticsearchBackend(SearchBackend):
             min_doc_count=1,
         )
         response = self._execute(search)
-        total = response["hits"]["total"]["value"]
+        matches = response["hits"]["total"]["value"]
+        aggregations = response.get("aggregations", {})
         keys = {key for word in words for key in key_text(word).split()}
-        hits = [_hit(raw, keys) for raw in response["hits"]["hits"]]
+        if query.grouped:
+            total = aggregations.get("groups", {}).get("value", 0) if matches else 0
+            hits = [_folded(raw, keys, language) for raw in response["hits"]["hits"]]
+        else:
+            total = matches
+            hits = [_hit(raw, keys) for raw in response["hits"]["hits"]]
         return SearchResults(
             hits=hits,
             total=total,
-            facets=_facets(response.get("aggregations", {})) if total else {},
+            matches=matches,
+            facets=_facets(aggregations) if total else {},
             suggestion=None
             if total or not words
             else self._suggestion(query, readable, words),
@@ -742,17 +782,22 @@ def _word_query(word: str, *, in_title: bool) -> Q:
 
 
 def _phrase_query(phrase: str, *, in_title: bool) -> Q:
+    """The words in this order: as written, or as key stems in the key fields,
+    which finds the phrase in any inflection and either script."""
     fields = {"title": 3.0, "topic_title": 1.0}
     if not in_title:
         fields["body"] = 1.0
-    return Q(
-        "bool",
-        should=[
-            Q("match_phrase", **{field: {"query": phrase, "boost": boost}})
-            for field, boost in fields.items()
-        ],
-        minimum_should_match=1,
-    )
+    should = [
+        Q("match_phrase", **{field: {"query": phrase, "boost": boost}})
+        for field, boost in fields.items()
+    ]
+    if keys := key_text(phrase):
+        key_fields = {"title_key": 3.0} | ({} if in_title else {"body_key": 1.0})
+        should += [
+            Q("match_phrase", **{field: {"query": keys, "boost": boost}})
+            for field, boost in key_fields.items()
+        ]
+    return Q("bool", should=should, minimum_should_match=1)
 
 
 def _excluded_query(excluded: str) -> Q:
@@ -768,6 +813,20 @@ def _excluded_query(excluded: str) -> Q:
     return _word_query(excluded, in_title=False)
 
 
+def _priors(language: str | None) -> list[dict]:
+    """KIND_BOOST and LANGUAGE_BOOST as function_score weights."""
+    functions = [
+        {"filter": {"term": {"kind": kind}}, "weight": boost}
+        for kind, boost in KIND_BOOST.items()
+        if boost != 1.0
+    ]
+    if language:
+        functions.append(
+            {"filter": {"term": {"language": language}}, "weight": LANGUAGE_BOOST}
+        )
+    return functions
+
+
 def _sort(order: str) -> list:
     if order == "latest":
         return [{"created_at": "desc"}, {"pk": "desc"}]
@@ -777,6 +836,15 @@ def _sort(order: str) -> list:
 
 
 # Results --------------------------------------------------------------------------
+
+
+def _folded(raw: dict, keys: set[str], language: str | None) -> Hit:
+    """A collapsed hit: its group's best matches folded into one Hit."""
+    inner = raw.get("inner_hits", {}).get("group", {}).get("hits", {})
+    group = [_hit(member, keys) for member in inner.get("hits", [])]
+    if not group:
+        return _hit(raw, keys)
+    return fold(group, inner.get("total", {}).get("value", len(group)), language)
 
 
 def _hit(raw: dict, keys: set[str], *, with_snippet: bool = True) -> Hit:
@@ -795,6 +863,7 @@ def _hit(raw: dict, keys: set[str], *, with_snippet: bool = True) -> Hit:
         likes=source.get("likes") or 0,
         is_answer=bool(source.get("is_answer")),
         score=float(raw.get("_score") or 0.0),
+        group=source.get("group") or "",
     )
 
 

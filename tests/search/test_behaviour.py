@@ -29,8 +29,14 @@ MEMBER = (VISIBILITY_PUBLIC, VISIBILITY_MEMBERS)
 
 
 def found(backend, text, visibilities=MEMBER):
+    """(kind, pk) of every document found: each result and the matches folded
+    into it (a topic's posts, a page's other language versions)."""
     results = backend.search(parse(text), visibilities=visibilities, per_page=50)
-    return {(hit.kind, hit.pk) for hit in results.hits}
+    return {
+        (hit.kind, hit.pk)
+        for result in results.hits
+        for hit in [result, *result.others]
+    }
 
 
 @pytest.fixture
@@ -146,6 +152,31 @@ class TestLanguages:
 
 
 class TestVisibility:
+    def test_a_kazakh_phrase_matches_across_inflections_and_scripts(
+        self, search_backend, topic_in, category
+    ):
+        topic = topic_in(
+            category,
+            "Жаңа ереже",
+            "Бұл нұсқаулық баспасөз қызметтеріне арналған.",
+            language="kk",
+        )
+        apart = topic_in(
+            category,
+            "Басқа тақырып",
+            "Қызметі туралы айтты, ал баспасөз кейін жазды.",
+            language="kk",
+        )
+        for phrase in (
+            '"баспасөз қызметі"',  # another case ending
+            '"баспасөз қызметтеріне"',  # as written
+            '"baspasóz qyzmeti"',  # Latin script, 2018 acute letters
+        ):
+            hits = found(search_backend, phrase)
+            assert ("topic", topic.pk) in hits, phrase
+            # Both words, not in this order and not side by side: no match.
+            assert ("topic", apart.pk) not in hits, phrase
+
     def test_members_only_posts_never_reach_a_visitor(
         self, search_backend, topic_in, members_category, write, member2
     ):

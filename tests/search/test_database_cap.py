@@ -124,14 +124,55 @@ def test_pages_past_the_rank_window_keep_their_results(backend, add, monkeypatch
     assert len(seen) == len(set(seen)) == 8
 
 
+def test_groups_past_the_window_come_in_order_without_repeats(backend, monkeypatch):
+    """Three topics of four matching posts, newest first: each page of one
+    group numbers only the best matches it needs, and still finds the next
+    group, with its newest post first."""
+    now = timezone.now()
+    backend.index(
+        [
+            SearchDocument(
+                kind="post",
+                pk=topic * 10 + n,
+                title=f"Topic {topic}",
+                body="Drought report.",
+                url=f"/forum/t/{topic}/{n}/",
+                language="en",
+                visibility=VISIBILITY_PUBLIC,
+                created_at=now - timedelta(days=topic * 10 + n),
+                group=f"topic:{topic}",
+            )
+            for topic in (1, 2, 3)
+            for n in range(4)
+        ]
+    )
+    monkeypatch.setattr(database, "RANK_WINDOW", 1)
+    heads = []
+    for page in (1, 2, 3):
+        results = backend.search(
+            parse("drought order:latest"), visibilities=VISITOR, page=page, per_page=1
+        )
+        assert results.total == 3
+        [hit] = results.hits
+        heads.append((hit.group, hit.pk, len(hit.others), hit.more))
+    assert heads == [
+        ("topic:1", 10, 3, 0),
+        ("topic:2", 20, 3, 0),
+        ("topic:3", 30, 3, 0),
+    ]
+
+
 @pytest.mark.parametrize("matches", [10, 50])
-def test_a_search_costs_two_queries_however_many_match(
-    backend, add, settings, matches, django_assert_max_num_queries
+@pytest.mark.parametrize("grouping, queries", [("", 3), (" group:off", 2)])
+def test_a_search_costs_fixed_queries_however_many_match(
+    backend, add, settings, matches, grouping, queries, django_assert_num_queries
 ):
+    """Total and facets, then the page: grouped, the page's groups and their
+    matches are two queries."""
     add(*[("Notes", "Drought report.", day) for day in range(matches)])
     settings.SEARCH_DATABASE_MATCH_CAP = 20
-    with django_assert_max_num_queries(2):
-        results = backend.search(parse("drought"), visibilities=VISITOR)
+    with django_assert_num_queries(queries):
+        results = backend.search(parse("drought" + grouping), visibilities=VISITOR)
     assert results.total == min(matches, 20)
     assert results.capped == (matches > 20)
 
@@ -149,3 +190,33 @@ def test_the_search_page_shows_a_capped_total(client, add, settings):
     with translation.override("en"):
         body = client.get(reverse("search"), {"q": "drought"}).content.decode()
     assert "4 results" in body and "+ results" not in body
+
+
+def test_the_repair_rewrites_entries_of_an_older_format(
+    make_topic, django_capture_on_commit_callbacks
+):
+    """Entries written before groups and key sequences (format 0, as the
+    migration leaves them) are stale to the hourly repair, which rewrites them."""
+    from search.backends.database import ENTRY_FORMAT
+    from search.models import SearchEntry
+    from search.tasks import repair_index
+
+    with django_capture_on_commit_callbacks(execute=True):
+        topic = make_topic(title="Baspasóz qyzmeti", replies=1)
+    everything = SearchEntry.objects.all()
+    written = everything.count()
+    everything.update(format=0, group="", title_keys="", body_keys="")
+    assert repair_index() == written
+    assert set(everything.values_list("format", flat=True)) == {ENTRY_FORMAT}
+    ours = everything.filter(
+        kind__in=("topic", "post"), title__startswith="Baspasóz"
+    ).values_list("kind", "group")
+    assert sorted(ours) == [
+        ("post", f"topic:{topic.pk}"),
+        ("topic", f"topic:{topic.pk}"),
+    ]
+    assert (
+        " baspasoz qizmet "
+        in everything.get(kind="topic", object_id=topic.pk).title_keys
+    )
+    assert repair_index() == 0

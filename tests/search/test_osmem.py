@@ -267,6 +267,74 @@ def test_bool_with_must_should_must_not_and_filter(es_client, corpus):
     assert ids(es_client.search(index=corpus, query=query)) == {"2"}
 
 
+def test_function_score_multiplies_filtered_weights(es_client, corpus):
+    """Relevance priors (KIND_BOOST, LANGUAGE_BOOST): every matching
+    function's weight multiplies the score."""
+    match = {"match": {"body": "communication"}}
+
+    def scores(functions):
+        query = {
+            "function_score": {
+                "query": match,
+                "functions": functions,
+                "score_mode": "multiply",
+                "boost_mode": "multiply",
+            }
+        }
+        found = es_client.search(index=corpus, query=query)["hits"]["hits"]
+        return {hit["_id"]: hit["_score"] for hit in found}
+
+    plain = scores([])
+    weighted = scores(
+        [
+            {"filter": {"term": {"kind": "post"}}, "weight": 3.0},
+            {"filter": {"term": {"visibility": "public"}}, "weight": 2.0},
+        ]
+    )
+    assert plain.keys() == weighted.keys() and len(plain) >= 2
+    for id_, score in plain.items():
+        kind = DOCUMENTS[int(id_) - 1]["kind"]
+        public = DOCUMENTS[int(id_) - 1]["visibility"] == "public"
+        factor = (3.0 if kind == "post" else 1.0) * (2.0 if public else 1.0)
+        assert weighted[id_] == pytest.approx(score * factor, rel=1e-4)
+
+
+def test_collapse_with_inner_hits_and_a_cardinality_count(es_client, corpus):
+    """Grouped results: one hit per visibility here, its others as inner hits
+    (sorted and highlighted), and the number of groups from `cardinality`."""
+    response = es_client.search(
+        index=corpus,
+        query={"match_all": {}},
+        collapse={
+            "field": "visibility",
+            "inner_hits": {
+                "name": "group",
+                "size": 3,
+                "sort": [{"likes": "desc"}],
+                "highlight": {"fields": {"body": {}}},
+            },
+        },
+        aggs={"groups": {"cardinality": {"field": "visibility"}}},
+        sort=[{"likes": "desc"}],
+        size=10,
+        track_total_hits=True,
+    )
+    hits = response["hits"]["hits"]
+    groups = [hit["_source"]["visibility"] for hit in hits]
+    assert (
+        len(groups) == len(set(groups)) == response["aggregations"]["groups"]["value"]
+    )
+    assert response["hits"]["total"]["value"] > len(hits)  # documents, not groups
+    for hit in hits:
+        inner = hit["inner_hits"]["group"]["hits"]
+        likes = [member["_source"]["likes"] for member in inner["hits"]]
+        assert likes == sorted(likes, reverse=True)
+        assert {member["_source"]["visibility"] for member in inner["hits"]} == {
+            hit["_source"]["visibility"]
+        }
+        assert inner["total"]["value"] >= len(inner["hits"])
+
+
 def test_terms_filter_with_no_values_matches_nothing(es_client, corpus):
     found = es_client.search(index=corpus, query={"terms": {"visibility": []}})
     assert total(found) == 0

@@ -23,7 +23,7 @@ from search.query import (
     parse,
 )
 
-KNOWN = "in:, tags:, type:, lang:, before:, after:, status:, order:"
+KNOWN = "in:, tags:, type:, lang:, before:, after:, status:, order:, group:"
 DATE_HELP = "Use the format YYYY-MM-DD, for example 2026-03-15."
 
 
@@ -649,3 +649,12 @@ def test_parse_never_raises_on_random_input(seed):
         assert parsed.order in ORDERS
         assert not (parsed.after and parsed.before and parsed.after > parsed.before)
         assert isinstance(parsed.text, str)
+
+
+def test_group_off_lists_every_match_on_its_own():
+    assert parse("drought").grouped is True
+    parsed = parse("drought group:off")
+    assert (parsed.terms, parsed.grouped, parsed.errors) == (["drought"], False, [])
+    assert parse("drought group:on").errors == [
+        "Unknown value “on” for “group:”. Accepted values: off."
+    ]

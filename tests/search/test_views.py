@@ -112,3 +112,10 @@ def test_the_search_page_speaks_russian(client, indexed):
     with translation.override("ru"):
         body = client.get(reverse("search"), {"q": "flood"}).content.decode()
     assert '<html lang="ru">' in body
+
+
+def test_group_off_is_a_chip_that_groups_again(client, indexed):
+    body = client.get(reverse("search"), {"q": "flood group:off"}).content.decode()
+    assert "every match separately" in body
+    assert 'href="/en/search/?q=flood"' in body  # the chip's remove link
+    assert "q=flood+type%3Atopic+group%3Aoff" in body  # facets keep it
