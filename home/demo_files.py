@@ -75,3 +75,33 @@ def make_banner(width: int = 1200, height: int = 630) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
+
+
+def make_room_picture(width: int = 1000, height: int = 600) -> bytes:
+    """A drawing of the seminar room: a screen with a chart above rows of
+    seats, so that the materials do not repeat the page's banner."""
+    image = Image.new("RGB", (width, height), (236, 240, 243))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([(0, height * 0.62), (width, height)], fill=(206, 214, 220))
+    screen = (width * 0.22, height * 0.08, width * 0.78, height * 0.48)
+    draw.rectangle(screen, fill=(255, 255, 255), outline=(0, 68, 87), width=8)
+    left, top, right, bottom = screen
+    bars = (0.35, 0.6, 0.45, 0.8, 0.7)
+    slot = (right - left - 80) / len(bars)
+    for index, share in enumerate(bars):
+        x = left + 40 + index * slot
+        draw.rectangle(
+            [
+                (x + 10, bottom - 30 - share * (bottom - top - 70)),
+                (x + slot - 10, bottom - 30),
+            ],
+            fill=(0, 96, 122) if index % 2 else (242, 183, 5),
+        )
+    for row in range(3):
+        y = height * 0.62 + 40 + row * 70
+        for seat in range(10):
+            x = 60 + seat * (width - 120) / 9
+            draw.ellipse([(x - 22, y - 22), (x + 22, y + 22)], fill=(0, 68, 87))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()

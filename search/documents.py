@@ -234,10 +234,15 @@ def material_document(document) -> SearchDocument | None:
     text = pdf_text(document)
     body = f"{descriptions} {text}".strip()
     seminar = uses[0][0]
+    titles = {}
+    for use, value in uses:
+        if value["title"]:
+            titles.setdefault(use.locale.language_code, value["title"])
     return SearchDocument(
         kind="material",
         pk=document.pk,
         title=uses[0][1]["title"] or document.title,
+        titles=titles,
         body=body,
         url=document.url,
         language=detect_language(body, default=seminar.locale.language_code),

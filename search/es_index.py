@@ -168,6 +168,8 @@ class SearchableDocument(Document):
             is_answer=document.is_answer,
             status=document.status,
             group=document.group,
+            # Not in the mapping (dynamic: false): kept in _source only.
+            titles=document.titles,
         )
 
 

@@ -32,6 +32,7 @@ class SearchEntry(models.Model):
     # SearchDocument.group: "topic:<id>", "page:<translation key>", or the
     # entry's own "kind:id".
     group = models.CharField(max_length=60, blank=True)
+    titles = models.JSONField(default=dict, blank=True)  # SearchDocument.titles
     title_terms = models.TextField(blank=True)
     body_terms = models.TextField(blank=True)
     # Every word's key stem in order (search.analysis.key_sequence): phrases

@@ -202,6 +202,9 @@ def _label(hits):
     prefix; the same for the matches folded into each hit."""
     language = get_language()
     for hit in hits:
+        if title := hit.titles.get(language):
+            # A material, as the reader's seminar page names it.
+            hit.title, hit.language = title, language
         hit.type_label = TYPE_LABELS.get(hit.kind, hit.kind)
         hit.language_label = LANGUAGE_LABELS.get(hit.language, hit.language)
         hit.versions = hit.kind in TRANSLATED_KINDS

@@ -71,6 +71,9 @@ class SearchDocument:
     # its posts, "page:<translation key>" for a page's language versions, the
     # document's own key for everything else.
     group: str = ""
+    # Materials: the title each language's seminar gives the file, {"ru": …};
+    # the search page shows the reader's.
+    titles: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
         self.group = self.group or self.key
@@ -96,6 +99,7 @@ class Hit:
     is_answer: bool = False
     score: float = 0.0
     group: str = ""
+    titles: dict[str, str] = field(default_factory=dict)  # SearchDocument.titles
     # In a grouped search, the group's result carries its other matches: the
     # topic's other matching posts, the page's other language versions (best
     # first, at most GROUP_SIZE - 1), and how many more matched than that.

@@ -59,7 +59,7 @@ from .base import (
 BATCH = 500
 # What an entry holds: bump it when _entry() stores something new, and the
 # hourly repair (search.tasks.repair_index) rewrites every older entry.
-# 1: groups, and key sequences for phrases.
+# 1: groups, key sequences for phrases, materials' titles per language.
 ENTRY_FORMAT = 1
 # An entry of an older format reads as indexed at this time, so stale.
 OUTDATED = datetime.min.replace(tzinfo=UTC)
@@ -89,6 +89,7 @@ def _entry(document: SearchDocument) -> SearchEntry:
         status=document.status,
         topic_title=document.topic_title[:300],
         group=document.group,
+        titles=document.titles,
         title_terms=analysis.stored(f"{document.title} {document.topic_title}"),
         body_terms=analysis.stored(document.body),
         title_keys=analysis.key_sequence(document.title, document.topic_title),
@@ -351,18 +352,7 @@ class DatabaseBackend(SearchBackend):
             .filter(Q(title__icontains=prefix) | Q(title_terms__contains=key))
             .order_by("-likes", "-created_at")[:limit]
         )
-        return [
-            Hit(
-                kind=row.kind,
-                pk=row.object_id,
-                title=row.title,
-                url=row.url,
-                language=row.language,
-                created_at=row.created_at,
-                snippet="",
-            )
-            for row in rows
-        ]
+        return [_hit(row, None) for row in rows]
 
 
 TITLED = ("news", "seminar", "material", "topic")
@@ -496,7 +486,9 @@ def _folded(scored, groups: list[str], ordering, marked, language) -> list[Hit]:
     ]
 
 
-def _hit(row, marked: list[str]) -> Hit:
+def _hit(row, marked: list[str] | None) -> Hit:
+    """A result from an entry; with no words to mark (typing suggestions),
+    no snippet and no score."""
     return Hit(
         kind=row.kind,
         pk=row.object_id,
@@ -504,14 +496,17 @@ def _hit(row, marked: list[str]) -> Hit:
         url=row.url,
         language=row.language,
         created_at=row.created_at,
-        snippet=analysis.highlight(row.body or row.title, marked),
+        snippet=""
+        if marked is None
+        else analysis.highlight(row.body or row.title, marked),
         author=row.author,
         category_name=row.category_name,
         topic_title=row.topic_title,
         likes=row.likes,
         is_answer=row.is_answer,
-        score=float(row.score or 0),
+        score=float(getattr(row, "score", 0) or 0),
         group=row.group,
+        titles=row.titles or {},
     )
 
 

@@ -864,6 +864,7 @@ def _hit(raw: dict, keys: set[str], *, with_snippet: bool = True) -> Hit:
         is_answer=bool(source.get("is_answer")),
         score=float(raw.get("_score") or 0.0),
         group=source.get("group") or "",
+        titles=source.get("titles") or {},
     )
 
 

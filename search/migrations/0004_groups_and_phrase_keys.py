@@ -29,6 +29,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="searchentry",
+            name="titles",
+            field=models.JSONField(blank=True, default=dict),
+        ),
+        migrations.AddField(
+            model_name="searchentry",
             name="title_keys",
             field=models.TextField(blank=True),
         ),

@@ -1,6 +1,8 @@
 /* A post's permalink (/forum/t/<slug>/<id>/<number>/) opens the page that
-   holds the post, marked .post-focus: bring it into view and give it the
-   focus, as a link to #post-<number> does by itself. */
+   holds the post, marked .post-focus and `autofocus`, which brings it into
+   view without JavaScript. This aligns it with the top of the window, as a
+   link to #post-<number> does, also in browsers that autofocus form fields
+   only. */
 (function () {
   "use strict";
   if (window.location.hash) return;

@@ -118,6 +118,19 @@ def test_topic_list_column_heads_never_break_inside_a_word(site, new_context, la
     assert all(count == 1 for _text, count in lines), lines
 
 
+def test_a_permalink_brings_its_post_into_view_without_javascript(
+    site, new_context, make_topic
+):
+    """The post is marked on the server and `autofocus` scrolls to it."""
+    topic = make_topic(replies=19, title="A thread read without scripts")
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto(site + topic.get_post_url(17))
+    post = page.locator("#post-17")
+    expect(post).to_be_in_viewport()
+    expect(post).to_have_css("background-color", "rgb(255, 251, 234)")
+    expect(page.locator("#post-1")).not_to_be_in_viewport()
+
+
 def test_a_permalink_brings_its_post_into_view_and_marks_it(site, page, make_topic):
     """/t/<slug>/<id>/<number>/ without #post-<number>: a shared link."""
     topic = make_topic(replies=19, title="A long thread for permalinks")

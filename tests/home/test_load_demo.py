@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.apps import apps
@@ -66,3 +67,17 @@ def test_demo_accounts_exist_only_where_settings_allow(settings):
     call_command("load_demo", stdout=out)
     assert not get_user_model().objects.exists()
     assert "Demo accounts" not in out.getvalue()
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_demo_seminar_shows_each_image_once(client, demo, language):
+    """The banner heads the page; the materials show a picture of their own."""
+
+    seminar = SeminarPage.objects.get(locale__language_code=language)
+    html = client.get(seminar.url).content.decode()
+    # Storage may add a suffix to a file name taken by an earlier run.
+    files = [
+        re.match(r"seminar-(banner|room)", src.rsplit("/", 1)[-1])[1]
+        for src in re.findall(r'<img[^>]*src="([^"]+)"', html)
+    ]
+    assert sorted(files) == ["banner", "room"]

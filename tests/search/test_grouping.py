@@ -173,3 +173,16 @@ def test_the_search_page_shows_a_topics_matches_inside_it(client, thread):
     assert html.count('class="group-matches"') == 1
     assert "2 more matching posts" in html
     assert "group%3Aoff" in html  # the link that lists every match
+
+
+@pytest.mark.parametrize(
+    "reader, title",
+    [("kk", "Семинар слайдтары"), ("ru", "Слайды семинара"), ("en", "Seminar slides")],
+)
+def test_a_material_is_titled_as_the_readers_seminar_names_it(
+    client, demo_indexed, reader, title
+):
+    found, _html = results(client, f"/{reader}/search/?q=slides+type:material")
+    [(kind, language, _link, body)] = found
+    assert (kind, language) == ("material", reader)
+    assert f">{title}</a></h2>" in body

@@ -31,7 +31,7 @@ from wagtail.models import (
 from forum.management.demo import load_forum_demo
 from forum.notifications import services as notifications
 from home import demo_content as content
-from home.demo_files import make_banner, make_pdf
+from home.demo_files import make_banner, make_pdf, make_room_picture
 from home.models import (
     HomePage,
     HomePageFeaturedSeminar,
@@ -82,7 +82,7 @@ class Command(BaseCommand):
             )
             home = self._home()
             speakers = self._speakers()
-            image, workbook, slides = self._media()
+            images, workbook, slides = self._media()
             seminars = self._page(
                 home,
                 SeminarIndexPage,
@@ -97,7 +97,7 @@ class Command(BaseCommand):
                 SeminarPage,
                 "strategic-digital-communications-astana",
                 lambda lang: self._seminar_fields(
-                    lang, speakers, image, workbook, slides
+                    lang, speakers, images, workbook, slides
                 ),
             )
             self._page(news_index, NewsPage, content.NEWS["slug"], self._news_fields)
@@ -210,7 +210,8 @@ class Command(BaseCommand):
         revision.publish(user=self.user)
         self.created += 1
 
-    def _seminar_fields(self, lang, speakers, image, workbook, slides):
+    def _seminar_fields(self, lang, speakers, images, workbook, slides):
+        banner, room = images
         texts = content.SEMINAR[lang]
         local = speakers[lang]
         sessions = [
@@ -230,7 +231,7 @@ class Command(BaseCommand):
             "venue": texts["venue"],
             "city": texts["city"],
             "summary": texts["summary"],
-            "image": image,
+            "image": banner,
             "organisers": [
                 ("organiser", {"name": name, "url": url})
                 for name, url in content.ORGANISERS[lang]
@@ -261,7 +262,7 @@ class Command(BaseCommand):
                 ),
                 (
                     "image",
-                    {"image": image, "caption": texts["image_caption"], "alt_text": ""},
+                    {"image": room, "caption": texts["image_caption"], "alt_text": ""},
                 ),
             ],
             "outcomes": [("paragraph", texts["outcomes"])],
@@ -326,11 +327,18 @@ class Command(BaseCommand):
     def _media(self):
         Image = get_image_model()
         Document = get_document_model()
-        image = Image.objects.filter(title="Seminar banner").first()
-        if image is None:
-            banner = ImageFile(io.BytesIO(make_banner()), name="seminar-banner.png")
-            image = Image.objects.create(title="Seminar banner", file=banner)
-            self.created += 1
+        images = []
+        for title, filename, draw in (
+            ("Seminar banner", "seminar-banner.png", make_banner),
+            ("Seminar room", "seminar-room.png", make_room_picture),
+        ):
+            image = Image.objects.filter(title=title).first()
+            if image is None:
+                image = Image.objects.create(
+                    title=title, file=ImageFile(io.BytesIO(draw()), name=filename)
+                )
+                self.created += 1
+            images.append(image)
         documents = []
         for title, filename, pages in (
             (
@@ -347,7 +355,7 @@ class Command(BaseCommand):
                 document.save()
                 self.created += 1
             documents.append(document)
-        return image, *documents
+        return images, *documents
 
     def _news_workflow(self, news_index):
         """News goes live only after a moderator approves it."""
