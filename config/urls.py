@@ -43,12 +43,20 @@ urlpatterns += i18n_patterns(
     path("manifest.webmanifest", icons.manifest, name="manifest"),
     path("privacy/", home_views.privacy, name="privacy"),
     path(
+        "seminar-interest/<int:page_id>/",
+        home_views.seminar_interest,
+        name="seminar_interest",
+    ),
+    path(
         "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
         wagtail_views.authenticate_with_password,
         name="wagtailcore_authenticate_with_password",
     ),
     # Everything else is a CMS page. This replaces wagtail.urls so that a page not
     # yet translated falls back to its original instead of a 404 (home/views.py).
-    re_path(r"^((?:[\w\-]+/)*)$", home_views.serve, name="wagtail_serve"),
+    # Pages' own routes may end in a file name: a seminar's calendar.ics.
+    re_path(
+        r"^((?:[\w\-]+/)*(?:calendar\.ics)?)$", home_views.serve, name="wagtail_serve"
+    ),
     prefix_default_language=True,
 )

@@ -63,6 +63,8 @@ class HomeConfig(AppConfig):
             post_page_move,
         )
 
+        from . import tasks
+
         for signal in (
             page_published,
             page_unpublished,
@@ -70,6 +72,9 @@ class HomeConfig(AppConfig):
             post_page_move,
         ):
             signal.connect(pages_changed, dispatch_uid=f"home-pages-{id(signal)}")
+        page_published.connect(
+            tasks.seminar_published_later, dispatch_uid="home-seminar-published"
+        )
         # After django.contrib.sites has created its default row.
         post_migrate.connect(sync_site, sender=self, dispatch_uid="home-sync-site")
         self._hold_new_members_comments()

@@ -5,17 +5,21 @@ HomePage → NewsIndexPage → NewsPage. Every page exists once per language
 (kk, ru, en) as a Wagtail translation; wagtail-localize keeps them in step.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.models import Orderable, Page, Site, TranslatableMixin
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
@@ -25,9 +29,14 @@ from forum.permissions import can_flag_comment
 
 from . import selectors
 from .blocks import AgendaBlock, BodyBlock, MaterialsBlock, OrganisersBlock
+from .calendar import calendar_response
 from .permissions import can_comment, can_like_comment
 
 NEWS_PER_PAGE = 10
+# Seminars and their index serve themselves as iCalendar at <page URL>calendar.ics.
+# Wagtail hands routable pages their path with a slash added, hence the route's.
+CALENDAR_FILE = "calendar.ics"
+CALENDAR_ROUTE = CALENDAR_FILE + "/"
 HOME_TOPICS = 5
 
 
@@ -137,8 +146,9 @@ class HomePageFeaturedSeminar(Orderable):
     panels = [FieldPanel("seminar")]
 
 
-class SeminarIndexPage(Page):
-    """Lists the seminars, upcoming first, then past ones."""
+class SeminarIndexPage(RoutablePageMixin, Page):
+    """Lists the seminars, upcoming first, then past ones; every seminar as a
+    calendar feed at calendar.ics."""
 
     introduction = models.TextField(_("introduction"), blank=True)
 
@@ -158,7 +168,20 @@ class SeminarIndexPage(Page):
         context["past_seminars"] = seminars.filter(end_date__lt=today).order_by(
             "-start_date"
         )
+        context["calendar_url"] = self.url + CALENDAR_FILE
         return context
+
+    @path(CALENDAR_ROUTE, name="calendar")
+    @method_decorator(require_safe)
+    def calendar(self, request):
+        """Every published seminar under this index, as a feed calendars
+        subscribe to."""
+        seminars = (
+            SeminarPage.objects.child_of(self).live().public().order_by("start_date")
+        )
+        site = Site.find_for_request(request)
+        name = " · ".join(filter(None, [site.site_name if site else "", self.title]))
+        return calendar_response(request, seminars, name=name, filename=self.slug)
 
     max_count_per_parent = 1
     parent_page_types = ["home.HomePage"]
@@ -168,8 +191,11 @@ class SeminarIndexPage(Page):
         verbose_name = _("seminar index page")
 
 
-class SeminarPage(Page):
-    """A seminar: when and where, who organised and spoke, the agenda, materials."""
+class SeminarPage(RoutablePageMixin, Page):
+    """A seminar: when and where, who organised and spoke, the agenda, materials.
+
+    Also at calendar.ics as an iCalendar file; members say "I'm interested"
+    through home.views.seminar_interest."""
 
     # Members comment under it (home/permissions.py, django-comments-xtd).
     takes_comments = True
@@ -234,9 +260,31 @@ class SeminarPage(Page):
     def speakers(self) -> list[Speaker]:
         return [item.speaker for item in self.seminar_speakers.all()]
 
+    @property
+    def is_upcoming(self) -> bool:
+        """Upcoming until its last day is over, in the site's time zone."""
+        return self.end_date >= timezone.localdate()
+
+    @property
+    def document_ids(self) -> list[int]:
+        """The files it offers as materials, in order."""
+        return [
+            block.value["document"].pk
+            for block in self.materials
+            if block.block_type == "document" and block.value["document"] is not None
+        ]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        context["calendar_url"] = self.url + CALENDAR_FILE
+        context["interest"] = selectors.interest_of(request.user, self)
         return comments_context(self, request, context)
+
+    @path(CALENDAR_ROUTE, name="calendar")
+    @method_decorator(require_safe)
+    def calendar(self, request):
+        """This seminar as an .ics file."""
+        return calendar_response(request, [self], name=self.title, filename=self.slug)
 
     parent_page_types = ["home.SeminarIndexPage"]
     subpage_types: list[str] = []
@@ -346,3 +394,42 @@ class NewsPage(Page):
 # The page types members comment on: those that say `takes_comments`, which is
 # how home.permissions asks without importing the models.
 COMMENTABLE = (NewsPage, SeminarPage)
+
+
+class SeminarInterest(models.Model):
+    """A member's "I'm interested" in a seminar, whichever language they said
+    it in: the seminar's translations share `seminar_key`, their translation
+    key. They hear when its dates change or new materials are published."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="seminar_interests",
+    )
+    seminar_key = models.UUIDField(db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "seminar_key"], name="seminar_interest_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} in {self.seminar_key}"
+
+
+class SeminarState(models.Model):
+    """What interested members last heard of a seminar (any of its
+    translations): its dates and the files it offers. A publish that changes
+    them notifies the members (home/services.py, seminar_published)."""
+
+    seminar_key = models.UUIDField(unique=True)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    documents = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.seminar_key}: {self.start_date}–{self.end_date}"

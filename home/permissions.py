@@ -76,3 +76,9 @@ def can_comment(user, page) -> bool:
 def can_like_comment(user, comment) -> bool:
     """Members like other members' comments, once each (a second click undoes it)."""
     return can_write(user) and comment.user_id != user.pk
+
+
+def can_say_interest(user, seminar) -> bool:
+    """Members say "I'm interested" in a published, upcoming seminar, to hear
+    when its dates change or new materials are published."""
+    return can_write(user) and seminar.live and seminar.is_upcoming

@@ -6,6 +6,7 @@ one subquery column for the counts of a whole list of cards.
 
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery
@@ -15,6 +16,8 @@ from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
 from forum.core.markdown import existing_usernames, mentioned_usernames
 from forum.permissions import is_member
+
+from .permissions import can_say_interest
 
 
 @dataclass
@@ -88,3 +91,27 @@ def comment_mentions(threads: list[CommentNode]) -> dict[str, str]:
         for comment in (thread.comment, *thread.replies):
             names |= mentioned_usernames(comment.comment)
     return existing_usernames(names)
+
+
+@dataclass
+class Interest:
+    """A seminar's "I'm interested": how many members said it, whether this
+    reader did, and whether they may say it (a member who may write)."""
+
+    count: int
+    interested: bool
+    can_say: bool
+
+
+def interest_of(user, seminar) -> Interest:
+    """One query: the count, and whether `user` is among them."""
+    interests = apps.get_model("home", "SeminarInterest").objects.filter(
+        seminar_key=seminar.translation_key
+    )
+    mine = Q(user_id=user.pk) if is_member(user) else Q(pk__in=[])
+    counts = interests.aggregate(count=Count("pk"), mine=Count("pk", filter=mine))
+    return Interest(
+        count=counts["count"],
+        interested=bool(counts["mine"]),
+        can_say=can_say_interest(user, seminar),
+    )

@@ -19,6 +19,9 @@ from forum.notifications import mail as emails
 from outbox import services as outbox
 from outbox.registry import action
 
+from . import services
+from .models import SeminarPage
+
 logger = logging.getLogger(__name__)
 
 
@@ -120,3 +123,20 @@ def _follow_up(comment: XtdComment, followed: XtdComment) -> EmailMultiAlternati
                 "text/html",
             )
     return message
+
+
+# Editors publish a seminar's translations one after another: the news waits
+# this long, so that it names new materials in each member's language.
+SEMINAR_NEWS_DELAY = 10 * 60
+
+
+def seminar_published_later(sender, instance, **kwargs):
+    """page_published: a published seminar may have news for the members
+    interested in it (home.services.seminar_published), told by a worker."""
+    if isinstance(instance, SeminarPage):
+        outbox.enqueue("home.seminar_published", instance.pk, delay=SEMINAR_NEWS_DELAY)
+
+
+@action("home.seminar_published")
+def seminar_published(page_id: int) -> int:
+    return services.seminar_published(page_id)

@@ -11,6 +11,7 @@ from functools import wraps
 import django_comments
 from django.apps import apps
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
@@ -21,6 +22,7 @@ from django.http import (
     HttpResponseForbidden,
 )
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django_comments.views import comments as comments_views
 from django_comments.views import moderation as comments_moderation
@@ -36,13 +38,39 @@ from forum.moderation import views as moderation_views
 
 from . import permissions, selectors, services
 from .forms import commenting_as
-from .models import COMMENTABLE
+from .models import COMMENTABLE, SeminarPage
 
 
 @require_safe
 def privacy(request):
     """What the site keeps about people, who sees it, how to have it removed."""
     return render(request, "home/privacy.html")
+
+
+# Seminars: "I'm interested" ------------------------------------------------------
+
+
+@require_POST
+def seminar_interest(request, page_id: int):
+    """A member says "I'm interested" (interested=1) or takes it back (0)."""
+    seminar = SeminarPage.objects.live().filter(pk=page_id).first()
+    if seminar is None or not permissions.can_open_page(request, seminar):
+        raise Http404
+    if not request.user.is_authenticated:
+        return redirect_to_login(seminar.url)
+    if not permissions.can_say_interest(request.user, seminar):
+        return HttpResponseForbidden()
+    interested = request.POST.get("interested") == "1"
+    services.seminar_interest_set(
+        actor=request.user, seminar=seminar, interested=interested
+    )
+    messages.success(
+        request,
+        _("We will tell you when its dates change or new materials are published.")
+        if interested
+        else _("You will no longer hear about this seminar."),
+    )
+    return redirect(f"{seminar.url}#interest")
 
 
 def serve(request, path):

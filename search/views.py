@@ -202,9 +202,11 @@ def _label(hits):
     prefix; the same for the matches folded into each hit."""
     language = get_language()
     for hit in hits:
+        hit.title_language = ""
         if title := hit.titles.get(language):
-            # A material, as the reader's seminar page names it.
-            hit.title, hit.language = title, language
+            # A material, as the reader's seminar page names it; its text
+            # stays in the language it is written in.
+            hit.title, hit.title_language = title, language
         hit.type_label = TYPE_LABELS.get(hit.kind, hit.kind)
         hit.language_label = LANGUAGE_LABELS.get(hit.language, hit.language)
         hit.versions = hit.kind in TRANSLATED_KINDS

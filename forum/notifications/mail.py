@@ -276,6 +276,7 @@ def notification_email_deliver(notification_id: int) -> str:
             "topic__category__parent",
             "post",
             "comment",
+            "page",
         )
         .filter(pk=notification_id)
         .first()
@@ -341,7 +342,10 @@ def _unworthy(notification: Notification) -> str:
     if comment is not None and notification.kind != Kind.MODERATION:
         if comment.is_removed or not comment.is_public:
             return "not visible"
-    if post is None and topic is None and comment is None:
+    page = notification.page
+    if page is not None and not page.live:
+        return "not visible"
+    if post is None and topic is None and comment is None and page is None:
         if notification.kind != Kind.MODERATION:
             return "gone"
     return ""
@@ -367,6 +371,12 @@ REASONS = {
     ),
     Kind.COMMENT_REPLY: gettext_lazy(
         "You are receiving this because someone replied to your comment."
+    ),
+    Kind.SEMINAR_DATES: gettext_lazy(
+        "You are receiving this because you said you are interested in this seminar."
+    ),
+    Kind.SEMINAR_MATERIALS: gettext_lazy(
+        "You are receiving this because you said you are interested in this seminar."
     ),
 }
 
@@ -394,6 +404,8 @@ def _notification_context(notification: Notification, language: str) -> dict:
     moderator_reason = ""
     if notification.kind == Kind.MODERATION:
         moderator_reason = str((notification.data or {}).get("reason", ""))
+    if notification.page_id:
+        excerpt = notification_texts.details(notification)
     return {
         "user": user,
         "name": display_name(user),

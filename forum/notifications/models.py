@@ -93,6 +93,8 @@ class Notification(models.Model):
         MODERATION = "moderation", _("moderation outcome")
         COMMENT_REPLY = "comment_reply", _("reply to a comment")
         COMMENT_LIKE = "comment_like", _("comment like")
+        SEMINAR_DATES = "seminar_dates", _("new dates of a seminar")
+        SEMINAR_MATERIALS = "seminar_materials", _("new materials of a seminar")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -113,6 +115,14 @@ class Notification(models.Model):
     )
     comment = models.ForeignKey(
         "django_comments_xtd.XtdComment",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # A CMS page it is about (a seminar), in the member's language.
+    page = models.ForeignKey(
+        "wagtailcore.Page",
         null=True,
         blank=True,
         on_delete=models.CASCADE,

@@ -152,7 +152,7 @@ def notifications_page(
     query per kind of page that comments are on."""
     notifications = (
         Notification.objects.filter(user=user)
-        .select_related("actor__profile", "topic", "post", "comment")
+        .select_related("actor__profile", "topic", "post", "comment", "page")
         # A line per notification: the post's number, not its text.
         .defer("post__raw", "post__cooked")
     )

@@ -78,6 +78,8 @@ EMAIL_KINDS = frozenset(
         Kind.NEW_TOPIC,
         Kind.SOLUTION,
         Kind.MODERATION,
+        Kind.SEMINAR_DATES,
+        Kind.SEMINAR_MATERIALS,
     }
 )
 
@@ -508,6 +510,24 @@ def comment_posted(comment) -> None:
                 actor_id=comment.user_id,
                 comment=comment,
             )
+
+
+def seminar_news(*, kind: str, pages: dict[int, object], data: dict) -> int:
+    """Tell members about a seminar (Kind.SEMINAR_DATES or SEMINAR_MATERIALS):
+    `pages` maps each member's id to the seminar page in their language. The
+    CMS calls this; the bell and the e-mail say it in each member's language."""
+    users = {
+        user.pk: user
+        for user in get_user_model().objects.filter(pk__in=pages, is_active=True)
+    }
+    created = _create_many(
+        [
+            Notification(user=users[user_id], kind=kind, page=page, data=data)
+            for user_id, page in pages.items()
+            if user_id in users
+        ]
+    )
+    return len(created)
 
 
 def comment_confirmed(sender, comment, request=None, **kwargs):

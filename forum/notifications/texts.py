@@ -4,7 +4,10 @@ The bell's list and the e-mail say the same sentence, title and link: both
 read them here.
 """
 
+from datetime import date
+
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -23,6 +26,13 @@ TEXTS = {
     ),
     Kind.SOLUTION: gettext_lazy("%(actor)s accepted your reply as the answer"),
     Kind.COMMENT_REPLY: gettext_lazy("%(actor)s replied to your comment"),
+}
+
+SEMINAR_TEXTS = {
+    Kind.SEMINAR_DATES: gettext_lazy("A seminar you are interested in has new dates"),
+    Kind.SEMINAR_MATERIALS: gettext_lazy(
+        "A seminar you are interested in has new materials"
+    ),
 }
 
 MODERATION_TEXTS = {
@@ -93,6 +103,8 @@ def describe(notification: Notification) -> str:
         target = "comment" if notification.comment_id else "post"
         text = MODERATION_TEXTS.get((outcome, target))
         return str(text) if text else _("A moderator reviewed your post.")
+    if kind in SEMINAR_TEXTS:
+        return str(SEMINAR_TEXTS[kind])
     text = TEXTS.get(kind)
     if text is None:
         return _("%(actor)s notified you") % {"actor": _actor_name(notification)}
@@ -100,9 +112,11 @@ def describe(notification: Notification) -> str:
 
 
 def subject(notification: Notification) -> str:
-    """What it is about: the topic's title or the commented page's title."""
+    """What it is about: the topic's title, the page's, or the commented page's."""
     if notification.topic_id:
         return notification.topic.title
+    if notification.page_id and notification.page is not None:
+        return notification.page.title
     if notification.comment_id and notification.comment is not None:
         page = notification.comment.content_object
         return getattr(page, "title", "") if page is not None else ""
@@ -129,4 +143,23 @@ def target_url(notification: Notification) -> str:
         page = comment.content_object
         url = page.get_url() if page is not None else None
         return f"{url}#c{comment.pk}" if url else own_page
+    if notification.page_id and notification.page is not None:
+        anchor = "#materials" if notification.kind == Kind.SEMINAR_MATERIALS else ""
+        url = notification.page.get_url()
+        return f"{url}{anchor}" if url else own_page
     return own_page
+
+
+def details(notification: Notification) -> str:
+    """The news itself: the new dates, or the titles of the new materials."""
+    data = notification.data or {}
+    if notification.kind == Kind.SEMINAR_DATES and data.get("start"):
+        start = date.fromisoformat(data["start"])
+        end = date.fromisoformat(data.get("end") or data["start"])
+        when = formats.date_format(start, "DATE_FORMAT")
+        if end != start:
+            when += " – " + formats.date_format(end, "DATE_FORMAT")
+        return _("New dates: %(dates)s") % {"dates": when}
+    if notification.kind == Kind.SEMINAR_MATERIALS:
+        return ", ".join(data.get("materials") or [])
+    return ""

@@ -84,3 +84,8 @@ def notification_text(notification) -> str:
 @register.filter
 def notification_subject(notification) -> str:
     return notification_texts.subject(notification)
+
+
+@register.filter
+def notification_details(notification) -> str:
+    return notification_texts.details(notification)

@@ -1,6 +1,8 @@
 """On a 390×844 phone the navigation, search and composer work, and no page is
 wider than the screen."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -51,10 +53,16 @@ def test_a_visitor_on_a_phone_navigates_and_searches(site, phone, screenshot):
     search.press("Enter")
     expect(phone.get_by_role("heading", level=1)).to_have_text("Search")
     results = phone.get_by_role("main").get_by_role("heading", level=2)
-    # The topic, and daniyar's post in it, both match.
+    # The topic, and daniyar's post in it, both match: one result, with the
+    # other match listed inside it.
     expect(
         results.get_by_role("link", name="Subtitles on every video: worth the effort?")
-    ).to_have_count(2)
+    ).to_have_count(1)
+    expect(
+        phone.get_by_role("list", name="More matches in this topic").get_by_role(
+            "link", name=re.compile(r"^(Reply|First post) by @")
+        )
+    ).to_have_count(1)
     assert_fits_the_screen(phone)
     screenshot(phone, "phone-search-results-en")
 
