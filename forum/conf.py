@@ -17,6 +17,11 @@ DEFAULTS = {
     # language) -> {"seminars": [...], "news": [...]} of DigestItems: the CMS
     # is the site's business, not the forum's. None: topics only.
     "FORUM_DIGEST_PAGES": "home.digest.new_pages",
+    # The callable that says what a topic's seminar reference is, (seminar
+    # key, material id or None, language) -> forum.core.references.Reference
+    # or None when there is no such published seminar or material. None:
+    # topics reference nothing.
+    "FORUM_SEMINAR_REFERENCE": "home.references.reference_for",
     # Seconds between a notification and its e-mail, so that a member who is
     # on the site reads it there first and gets no e-mail for it.
     "FORUM_NOTIFICATION_EMAIL_DELAY": 600,

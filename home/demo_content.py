@@ -7,6 +7,10 @@ command so that the content reads as content and the command as code.
 import datetime
 
 SEMINAR_START = datetime.date(2026, 10, 14)
+# Where the seminar is discussed (forum/management/demo.py makes it), and its
+# pinned topic about the workbook.
+FOLLOW_UP_CATEGORY = "seminar-follow-up"
+WORKBOOK_TOPIC = "Вопросы по рабочей тетради после семинара"
 SEMINAR_END = datetime.date(2026, 10, 15)
 
 HOME = {

@@ -197,8 +197,12 @@ class SeminarPage(RoutablePageMixin, Page):
     Also at calendar.ics as an iCalendar file; members say "I'm interested"
     through home.views.seminar_interest."""
 
-    # Members comment under it (home/permissions.py, django-comments-xtd).
-    takes_comments = True
+    @property
+    def takes_comments(self) -> bool:
+        """Members comment under it (home/permissions.py, django-comments-xtd)
+        unless it has a follow-up forum category, where the discussion goes
+        instead (docs/seminars.md)."""
+        return self.follow_up_category_id is None
 
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
@@ -220,6 +224,19 @@ class SeminarPage(RoutablePageMixin, Page):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    follow_up_category = models.ForeignKey(
+        "forum.Category",
+        verbose_name=_("follow-up forum category"),
+        help_text=_(
+            "Where members discuss the seminar afterwards. The page lists its "
+            "topics and offers to start one; page comments are then turned off, "
+            "so that the discussion has one place."
+        ),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -231,6 +248,7 @@ class SeminarPage(RoutablePageMixin, Page):
         ),
         FieldPanel("summary"),
         FieldPanel("image"),
+        FieldPanel("follow_up_category"),
         FieldPanel("organisers"),
         InlinePanel("seminar_speakers", label=_("Speakers")),
         FieldPanel("description"),
@@ -268,16 +286,25 @@ class SeminarPage(RoutablePageMixin, Page):
     @property
     def document_ids(self) -> list[int]:
         """The files it offers as materials, in order."""
-        return [
-            block.value["document"].pk
-            for block in self.materials
-            if block.block_type == "document" and block.value["document"] is not None
-        ]
+        ids = [selectors.block_document_id(block) for block in self.materials]
+        return [pk for pk in ids if pk is not None]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["calendar_url"] = self.url + CALENDAR_FILE
         context["interest"] = selectors.interest_of(request.user, self)
+        follow_up = selectors.follow_up(request.user, self)
+        context["follow_up"] = follow_up
+        # Each material with its discussion: (block, topic or None, start URL).
+        context["material_items"] = [
+            (
+                block,
+                *follow_up.materials.get(selectors.block_document_id(block), ("", "")),
+            )
+            for block in self.materials
+        ]
+        if not self.takes_comments:
+            return context
         return comments_context(self, request, context)
 
     @path(CALENDAR_ROUTE, name="calendar")

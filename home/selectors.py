@@ -11,10 +11,13 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast, Coalesce
+from django.urls import reverse
+from django.utils.http import urlencode
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
 from forum.core.markdown import existing_usernames, mentioned_usernames
+from forum.models import Topic
 from forum.permissions import is_member
 
 from .permissions import can_say_interest
@@ -114,4 +117,72 @@ def interest_of(user, seminar) -> Interest:
         count=counts["count"],
         interested=bool(counts["mine"]),
         can_say=can_say_interest(user, seminar),
+    )
+
+
+# A seminar's discussion in the forum ---------------------------------------------
+
+FOLLOW_UP_TOPICS = 5
+
+
+@dataclass
+class FollowUp:
+    """What a seminar page shows of its discussion: the latest and the solved
+    topics of its follow-up category or about it, their counts, where to
+    start a topic, and for each material its topic or where to start one."""
+
+    category: object
+    latest: list
+    solved: list
+    count: int
+    solved_count: int
+    discuss_url: str
+    materials: dict = field(default_factory=dict)  # document id -> (topic, url)
+
+
+def block_document_id(block) -> int | None:
+    """The document a materials block offers, or None (an image)."""
+    if block.block_type != "document" or block.value["document"] is None:
+        return None
+    return block.value["document"].pk
+
+
+def follow_up(user, seminar) -> FollowUp:
+    """In four queries, whatever the number of topics and materials."""
+    category = seminar.follow_up_category
+    about = Q(seminar_key=seminar.translation_key)
+    if category is not None:
+        about |= Q(category=category) | Q(category__parent=category)
+    topics = Topic.objects.listed().readable_by(user).filter(about)
+    counts = topics.aggregate(
+        count=Count("pk"), solved=Count("pk", filter=Q(solution__isnull=False))
+    )
+    recent = topics.select_related("category").order_by("-bumped_at", "-pk")
+    start = (
+        reverse("forum:new_topic")
+        + "?"
+        + urlencode(
+            {
+                **({"category": category.slug} if category is not None else {}),
+                "seminar": seminar.translation_key,
+            }
+        )
+    )
+    documents = seminar.document_ids
+    discussed = {}
+    for topic in topics.filter(
+        seminar_key=seminar.translation_key, material_id__in=documents
+    ).order_by("-created_at"):
+        discussed[topic.material_id] = topic  # the oldest wins
+    return FollowUp(
+        category=category,
+        latest=list(recent[:FOLLOW_UP_TOPICS]),
+        solved=list(recent.filter(solution__isnull=False)[:FOLLOW_UP_TOPICS]),
+        count=counts["count"],
+        solved_count=counts["solved"],
+        discuss_url=start,
+        materials={
+            pk: (discussed.get(pk), f"{start}&{urlencode({'material': pk})}")
+            for pk in documents
+        },
     )

@@ -2,8 +2,10 @@
 and, on failure, hand back every character the member typed."""
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from forum.core import references
 from forum.core.forms import ServiceErrorsMixin
 from forum.core.languages import LANGUAGE_CHOICES, LanguageSelect
 from forum.core.params import MAX_ID
@@ -33,6 +35,9 @@ class TopicForm(ServiceErrorsMixin, HoneypotMixin, forms.Form):
         choices=LANGUAGE_CHOICES,
         widget=LanguageSelect,
     )
+    # What the topic discusses, when opened from a seminar or a material.
+    seminar = forms.CharField(required=False, widget=forms.HiddenInput)
+    material = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,6 +50,25 @@ class TopicForm(ServiceErrorsMixin, HoneypotMixin, forms.Form):
 
     def clean_tags(self):
         return [t for t in self.cleaned_data["tags"].split(",") if t.strip()]
+
+    def clean(self):
+        """`reference`: the seminar (and material) the topic discusses, if
+        any; one no longer published is said, not silently dropped."""
+        cleaned = super().clean()
+        self.reference = None
+        key = references.parse_key(cleaned.get("seminar"))
+        if cleaned.get("seminar"):
+            material = references.parse_material(cleaned.get("material"))
+            found = references.reference_for(key, material, get_language()[:2])
+            if found is None or (material and found.material_id != material):
+                raise forms.ValidationError(
+                    _(
+                        "The seminar or material this topic was to discuss is no "
+                        "longer published. Start the topic from the seminar's page."
+                    )
+                )
+            self.reference = found
+        return cleaned
 
 
 class PostForm(ServiceErrorsMixin, HoneypotMixin, forms.Form):

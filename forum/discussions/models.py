@@ -281,6 +281,11 @@ class Topic(models.Model):
         "Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # What the topic discusses on the CMS side: a seminar (its pages'
+    # translation key) and perhaps one of its materials (a document id). The
+    # forum stores them only; conf.FORUM_SEMINAR_REFERENCE says what they are.
+    seminar_key = models.UUIDField(null=True, blank=True, db_index=True)
+    material_id = models.PositiveIntegerField(null=True, blank=True)
 
     objects = TopicQuerySet.as_manager()
 

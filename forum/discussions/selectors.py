@@ -25,6 +25,7 @@ from django.db.models import (
 )
 from django.http import Http404
 from django.utils import timezone
+from django.utils.http import urlencode
 
 import pagecache
 from forum import permissions
@@ -67,6 +68,19 @@ class TopicList:
     category: Category | None = None
     tag: Tag | None = None
     period: str = "all"
+    # The seminar the list is narrowed to (forum.core.references.Reference).
+    seminar: object = None
+
+    @property
+    def filters(self) -> str:
+        """The list's filters as a query string, "" or ending in "&", for
+        the links to its next page."""
+        values = {}
+        if self.period != "all":
+            values["period"] = self.period
+        if self.seminar is not None:
+            values["seminar"] = self.seminar.seminar_key
+        return urlencode(values) + "&" if values else ""
 
 
 def _topics(user):
@@ -110,10 +124,14 @@ def topic_list(
     period: str = "all",
     after: str | None = None,
     per_page: int | None = None,
+    seminar=None,
 ) -> TopicList:
     """A page of topics after the cursor `after` (forum.core.keyset): the
-    same cost on every page, and no count."""
+    same cost on every page, and no count. `seminar` (a Reference) keeps the
+    topics that discuss it."""
     topics = _topics(user)
+    if seminar is not None:
+        topics = topics.filter(seminar_key=seminar.seminar_key)
     if category is not None:
         topics = topics.filter(Q(category=category) | Q(category__parent=category))
     if tag is not None:
@@ -131,7 +149,14 @@ def topic_list(
         last_read = getattr(topic, "last_read", None)
         unread = topic.highest_post_number - last_read if last_read is not None else 0
         topic.unread_count = max(unread, 0)
-    return TopicList(view=view, page=page, category=category, tag=tag, period=period)
+    return TopicList(
+        view=view,
+        page=page,
+        category=category,
+        tag=tag,
+        period=period,
+        seminar=seminar,
+    )
 
 
 def topic_row_details(topics) -> None:

@@ -127,8 +127,13 @@ def topic_create(
     raw: str,
     tags: Iterable[str] = (),
     language: str = "kk",
+    seminar_key=None,
+    material_id: int | None = None,
 ) -> Topic:
-    """A new topic and its first post: the steps of post_create, and the topic."""
+    """A new topic and its first post: the steps of post_create, and the topic.
+
+    `seminar_key` and `material_id` say which seminar (and material) it
+    discusses; the caller checked them (forum.core.references)."""
     _require(permissions.can_create_topic(actor, category))
     title, tag_names = clean_title(title), clean_tags(tags)
     text = prepare(clean_raw(raw))
@@ -146,6 +151,8 @@ def topic_create(
         created_at=now,
         bumped_at=now,
         awaiting_approval=held,
+        seminar_key=seminar_key,
+        material_id=material_id if seminar_key else None,
     )
     counters.set_tags(topic, tag_names)
     if not held:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 import pagecache
 from forum import permissions
-from forum.core import params
+from forum.core import params, references
 from forum.core.markdown import render as render_markdown
 from forum.core.web import is_htmx
 from forum.discussions import (
@@ -58,6 +58,9 @@ def topic_list(request, view="latest", category_slug=None, tag_name=None):
     period = request.GET.get("period", "all")
     if period not in selectors.TOP_PERIODS:
         period = "all"
+    seminar = references.reference_for(
+        references.parse_key(request.GET.get("seminar")), None, get_language()[:2]
+    )
     listing = selectors.topic_list(
         user=request.user,
         view=view,
@@ -65,6 +68,7 @@ def topic_list(request, view="latest", category_slug=None, tag_name=None):
         tag=tag,
         period=period,
         after=request.GET.get("after"),
+        seminar=seminar,
     )
     context = {
         "listing": listing,
@@ -136,6 +140,10 @@ def topic_detail(request, slug, topic_id, number=None):
     }
     if is_htmx(request):
         return render(request, "forum/_posts_page.html", context)
+    # Queries only for a topic that discusses a seminar.
+    context["reference"] = references.reference_for(
+        topic.seminar_key, topic.material_id, get_language()[:2]
+    )
     if context["can"].reply:
         context["reply_form"] = _reply_form(request, topic)
         context["can_upload"] = permissions.can_upload(request.user)
@@ -209,6 +217,8 @@ def topic_create(request):
                         raw=form.cleaned_data["raw"],
                         tags=form.cleaned_data["tags"],
                         language=form.cleaned_data["language"],
+                        seminar_key=form.reference and form.reference.seminar_key,
+                        material_id=form.reference and form.reference.material_id,
                     )
                 except ValidationError as error:
                     allowance.undo()
@@ -227,13 +237,26 @@ def topic_create(request):
         initial = {"language": get_language()[:2], "category": category}
         if draft is not None:
             initial |= {"title": draft.title, "raw": draft.raw, **draft.data}
+        # Opened from a seminar's "Discuss this seminar" or a material's.
+        reference = references.reference_for(
+            references.parse_key(request.GET.get("seminar")),
+            references.parse_material(request.GET.get("material")),
+            get_language()[:2],
+        )
+        if reference is not None:
+            initial |= {
+                "seminar": reference.seminar_key,
+                "material": reference.material_id or "",
+            }
         form = TopicForm(initial=initial, user=request.user)
+        form.reference = reference
         status = 200
     response = render(
         request,
         "forum/topic_form.html",
         {
             "form": form,
+            "reference": getattr(form, "reference", None),
             "suggested_tags": selectors.suggested_tags(),
             "can_upload": permissions.can_upload(request.user),
         },

@@ -10,6 +10,7 @@ import re
 import smtplib
 from html import unescape
 
+import django_comments
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
@@ -150,12 +151,36 @@ class TestPosting:
         assert response.status_code in (302, 403)
         assert not XtdComment.objects.exists()
 
-    def test_a_seminar_takes_comments_too(self, client, demo, member, comment_on):
+    def test_a_seminar_without_a_forum_category_takes_comments_too(
+        self, client, demo, member, comment_on
+    ):
+        SeminarPage.objects.update(follow_up_category=None)
         response = comment_on(member, "See you at the seminar.", url=SEMINAR_URL)
 
         assert response.status_code == 302
         assert isinstance(comment_by(member).content_object, SeminarPage)
         assert "See you at the seminar." in client.get(SEMINAR_URL).content.decode()
+
+    def test_a_seminar_discussed_in_the_forum_takes_no_comments(
+        self, client, demo, member, comment_on
+    ):
+        """One place to discuss it (docs/seminars.md): its forum category."""
+        seminar = SeminarPage.objects.get(
+            url_path__endswith="-astana/", locale__language_code="en"
+        )
+        # The page offers no form: a signed one, as a stale page would post.
+        form = django_comments.get_form()(seminar)
+        client.force_login(member)
+        response = client.post(
+            "/en/comments/post/",
+            {**form.initial, "comment": "See you at the seminar.", "post": ""},
+        )
+
+        assert response.status_code == 403
+        assert not XtdComment.objects.exists()
+        html = client.get(SEMINAR_URL).content.decode()
+        assert 'id="comments"' not in html
+        assert 'id="discussion"' in html
 
     def test_a_failed_post_shows_the_form_again_with_the_text(
         self, client, news, member, comment_on
@@ -223,6 +248,7 @@ class TestThreads:
     def test_a_reply_must_answer_a_comment_on_the_same_page(
         self, client, demo, news, member, member2, comment_on
     ):
+        SeminarPage.objects.update(follow_up_category=None)  # takes comments
         comment_on(member, "On the seminar.", url=SEMINAR_URL)
         elsewhere = comment_by(member)
         client.force_login(member2)

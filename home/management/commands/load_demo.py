@@ -29,6 +29,7 @@ from wagtail.models import (
 )
 
 from forum.management.demo import load_forum_demo
+from forum.models import Category, Topic
 from forum.notifications import services as notifications
 from home import demo_content as content
 from home.demo_files import make_banner, make_pdf, make_room_picture
@@ -104,6 +105,7 @@ class Command(BaseCommand):
             self._feature(home, seminar)
             self._news_workflow(news_index)
             self.created += load_forum_demo(self.stdout)
+            self._link_to_the_forum(seminar, workbook)
         self.stdout.write(
             self.style.SUCCESS(f"Demo content ready ({self.created} objects created).")
         )
@@ -289,6 +291,18 @@ class Command(BaseCommand):
             "body": body,
             "tags": content.NEWS["tags"][lang],
         }
+
+    def _link_to_the_forum(self, seminar, workbook):
+        """The seminar's discussion is the forum's follow-up category, and the
+        pinned workbook topic discusses the workbook."""
+        category = Category.objects.get(slug=content.FOLLOW_UP_CATEGORY)
+        for page in seminar.get_translations(inclusive=True).specific():
+            if page.follow_up_category_id != category.pk:
+                page.follow_up_category = category
+                self._publish(page)
+        Topic.objects.filter(
+            category=category, title=content.WORKBOOK_TOPIC, seminar_key=None
+        ).update(seminar_key=seminar.translation_key, material_id=workbook.pk)
 
     def _feature(self, home, seminar):
         for locale in self.locales.values():

@@ -1,0 +1,184 @@
+"""The seminar and the forum, both ways (issue #14, part 1): a seminar's page
+shows its discussion and starts topics about it or one of its materials; a
+topic shows the seminar and material it discusses; lists filter by seminar."""
+
+import re
+from html import unescape
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from forum.discussions import services
+from forum.models import Category, Topic
+from home.models import SeminarPage
+
+SEMINAR_SLUG = "strategic-digital-communications-astana"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+def seminar(language="en") -> SeminarPage:
+    return SeminarPage.objects.get(slug=SEMINAR_SLUG, locale__language_code=language)
+
+
+def workbook_id() -> int:
+    return next(
+        block.value["document"].pk
+        for block in seminar().materials
+        if block.block_type == "document" and block.value["kind"] == "workbook"
+    )
+
+
+def html_of(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return unescape(response.content.decode())
+
+
+def test_the_seminar_page_shows_its_discussion(client, demo):
+    page = seminar("ru")
+    html = html_of(client, page.url)
+    follow_up = Category.objects.get(slug="seminar-follow-up")
+    topics = Topic.objects.listed().filter(category=follow_up)
+    assert 'id="discussion"' in html
+    for topic in topics:
+        assert topic.get_absolute_url() in html
+    assert f"{topics.count()} темы" in html or f"{topics.count()} тем" in html
+    start = (
+        f"{reverse('forum:new_topic')}?category=seminar-follow-up"
+        f"&seminar={page.translation_key}"
+    )
+    assert f'href="{start}"' in html
+    # The workbook has its topic; the slides are offered one.
+    workbook_topic = topics.get(material_id=workbook_id())
+    assert workbook_topic.get_absolute_url() in html
+    assert "Обсудить этот материал" in html
+
+
+def test_members_only_topics_stay_out_of_a_visitors_seminar_page(
+    client, demo, make_category, member
+):
+    secret = make_category(
+        "members", parent=Category.objects.get(slug="seminar-follow-up")
+    )
+    topic = services.topic_create(
+        actor=member, category=secret, title="Internal seminar debrief", raw="Notes."
+    )
+    assert topic.get_absolute_url() not in html_of(client, seminar().url)
+    client.force_login(member)
+    assert topic.get_absolute_url() in html_of(client, seminar().url)
+
+
+def test_discuss_this_material_starts_a_topic_that_shows_it(client, demo, member):
+    page = seminar("en")
+    slides = next(
+        block.value
+        for block in page.materials
+        if block.block_type == "document" and block.value["kind"] == "slides"
+    )
+    client.force_login(member)
+    url = (
+        f"{reverse('forum:new_topic')}?category=seminar-follow-up"
+        f"&seminar={page.translation_key}&material={slides['document'].pk}"
+    )
+    composer = html_of(client, url)
+    assert 'class="reference-card"' in composer
+    assert slides["title"] in composer
+    fields = dict(
+        re.findall(
+            r'<input type="hidden" name="(seminar|material)" value="([^"]*)"', composer
+        )
+    )
+    assert fields == {
+        "seminar": str(page.translation_key),
+        "material": str(slides["document"].pk),
+    }
+
+    response = client.post(
+        reverse("forum:new_topic"),
+        {
+            "category": Category.objects.get(slug="seminar-follow-up").pk,
+            "title": "Slide 12: which metric?",
+            "raw": "Which metric does slide 12 recommend for Telegram?",
+            "language": "en",
+            "tags": "",
+            **fields,
+        },
+    )
+    assert response.status_code == 302
+    topic = Topic.objects.get(title="Slide 12: which metric?")
+    assert (topic.seminar_key, topic.material_id) == (
+        page.translation_key,
+        slides["document"].pk,
+    )
+    html = html_of(client, topic.get_absolute_url())
+    assert f'href="{page.url}"' in html
+    assert f'href="{slides["document"].url}" download' in html
+    # The seminar page now links the material's topic instead of a new one.
+    assert topic.get_absolute_url() in html_of(client, page.url)
+    # A Kazakh reader sees the Kazakh seminar on the topic.
+    kk = html_of(client, topic.get_absolute_url().replace("/en/", "/kk/", 1))
+    assert f'href="{seminar("kk").url}"' in kk
+
+
+def test_a_reference_to_no_published_seminar_is_refused_with_the_text_kept(
+    client, demo, member
+):
+    client.force_login(member)
+    response = client.post(
+        reverse("forum:new_topic"),
+        {
+            "category": Category.objects.get(slug="seminar-follow-up").pk,
+            "title": "About a seminar that is gone",
+            "raw": "My carefully written question.",
+            "language": "en",
+            "seminar": "00000000-0000-0000-0000-000000000000",
+            "material": "",
+        },
+    )
+    assert response.status_code == 400
+    html = unescape(response.content.decode())
+    assert "no longer published" in html
+    assert "My carefully written question." in html
+    assert not Topic.objects.filter(title="About a seminar that is gone").exists()
+
+
+def test_lists_filter_by_seminar(client, demo):
+    key = seminar().translation_key
+    html = html_of(client, f"{reverse('forum:latest')}?seminar={key}")
+    listed = set(re.findall(r'href="(/en/forum/t/[^"/]+/\d+/)"', html))
+    about = {
+        t.get_absolute_url() for t in Topic.objects.listed().filter(seminar_key=key)
+    }
+    assert about and listed == about
+    assert "About the seminar “" in html
+    # An unknown key filters nothing.
+    html = html_of(client, f"{reverse('forum:latest')}?seminar=nonsense")
+    assert len(set(re.findall(r'href="(/en/forum/t/[^"/]+/\d+/)"', html))) > len(about)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_seminar_page_costs_the_same_queries_with_more_topics(
+    client, demo, member, language, django_assert_max_num_queries
+):
+    page = seminar(language)
+    client.get(page.url)  # warm caches
+    with CaptureQueriesContext(connection) as before:
+        client.get(page.url)
+    follow_up = Category.objects.get(slug="seminar-follow-up")
+    for n in range(6):
+        services.topic_create(
+            actor=member,
+            category=follow_up,
+            title=f"Follow-up question {n}",
+            raw="Which one applies here?",
+        )
+    with django_assert_max_num_queries(len(before)):
+        client.get(page.url)
