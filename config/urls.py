@@ -43,6 +43,11 @@ urlpatterns += i18n_patterns(
     path("manifest.webmanifest", icons.manifest, name="manifest"),
     path("privacy/", home_views.privacy, name="privacy"),
     path(
+        "practice-proposal/<int:topic_id>/",
+        home_views.practice_propose,
+        name="practice_propose",
+    ),
+    path(
         "seminar-interest/<int:page_id>/",
         home_views.seminar_interest,
         name="seminar_interest",

@@ -22,6 +22,11 @@ DEFAULTS = {
     # or None when there is no such published seminar or material. None:
     # topics reference nothing.
     "FORUM_SEMINAR_REFERENCE": "home.references.reference_for",
+    # Who besides moderators may propose a solved topic for the practices
+    # library (a Django permission), and the callable that says where a
+    # topic's practice is, (topic, language) -> (title, url) or None.
+    "FORUM_PRACTICE_PERMISSION": "home.add_practicepage",
+    "FORUM_PRACTICE_FOR": "home.references.practice_for",
     # Seconds between a notification and its e-mail, so that a member who is
     # on the site reads it there first and gets no e-mail for it.
     "FORUM_NOTIFICATION_EMAIL_DELAY": 600,

@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db.models import CharField, Exists, F, OuterRef, StringAgg, Subquery, Value
 from django.db.models.functions import Cast
 
+from forum.conf import conf
 from forum.core.roles import is_member, resolved
 from forum.models import Category, Post, Profile, Suspension, Topic, TrustLevel
 
@@ -436,6 +437,7 @@ class TopicAbilities:
     change_state: bool  # pin, close, archive, unlist
     watch: bool  # choose a notification level
     member: bool  # signed in: read markers, bookmarks page
+    propose_practice: bool  # "Propose for the library"
 
 
 def topic_abilities(user, topic: Topic) -> TopicAbilities:
@@ -445,4 +447,24 @@ def topic_abilities(user, topic: Topic) -> TopicAbilities:
         change_state=can_change_topic_state(user, topic),
         watch=can_watch_topic(user, topic),
         member=is_member(user),
+        propose_practice=can_propose_practice(user, topic),
+    )
+
+
+def can_propose_practice(user, topic: Topic) -> bool:
+    """Moderators and the editors who may add practices turn a solved,
+    public, listed topic that is not in the library yet into a draft practice
+    (conf.FORUM_PRACTICE_PERMISSION names the CMS permission)."""
+    if not (is_member(user) and topic.solution_id and not topic.in_library):
+        return False
+    if topic.is_deleted or not topic.is_visible or topic.awaiting_approval:
+        return False
+    if not (
+        topic.category.is_public
+        and (topic.category.parent is None or topic.category.parent.is_public)
+    ):
+        return False
+    # Editors are staff; asking members' permissions would cost two queries.
+    return is_global_moderator(user) or (
+        user.is_staff and user.has_perm(conf.FORUM_PRACTICE_PERMISSION)
     )

@@ -75,6 +75,11 @@ class HomeConfig(AppConfig):
         page_published.connect(
             tasks.seminar_published_later, dispatch_uid="home-seminar-published"
         )
+        for signal in (page_published, page_unpublished):
+            signal.connect(
+                tasks.practice_changed_later,
+                dispatch_uid=f"home-practice-changed-{id(signal)}",
+            )
         # After django.contrib.sites has created its default row.
         post_migrate.connect(sync_site, sender=self, dispatch_uid="home-sync-site")
         self._hold_new_members_comments()

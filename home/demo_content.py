@@ -461,3 +461,96 @@ SLIDES_PAGES = [
 
 WORKFLOW_NAME = "News review"
 WORKFLOW_TASK_NAME = "Approval by a moderator"
+
+PRACTICE_INDEX = {
+    "kk": {
+        "title": "Тәжірибелер кітапханасы",
+        "introduction": (
+            "Форумда шешілген сұрақтардан жинақталған тәжірибелер: мәселе, "
+            "жағдай және не көмектесті."
+        ),
+    },
+    "ru": {
+        "title": "Библиотека практик",
+        "introduction": (
+            "Практики, собранные из решённых вопросов форума: проблема, "
+            "контекст и что сработало."
+        ),
+    },
+    "en": {
+        "title": "Practices library",
+        "introduction": (
+            "Practices gathered from solved forum questions: the problem, its "
+            "context and what worked."
+        ),
+    },
+}
+
+# The solved demo topic (forum/management/demo.py) as a published practice.
+PRACTICE_TOPIC = "Үш тілде жариялау: аударманы кім тексереді?"
+PRACTICE = {
+    "slug": "who-checks-translations",
+    "tags": ["translation"],
+    "kk": {
+        "title": "Үш тілде жариялағанда аударманы кім тексереді",
+        "problem": (
+            "<p>Жаңалық алдымен орыс тілінде жазылып, содан кейін қазақ және "
+            "ағылшын тілдеріне аударылады; аударманы тексеретін бөлек адам жоқ.</p>"
+        ),
+        "background": (
+            "<p>Шағын баспасөз қызметі, күніне бірнеше жаңалық, үш тілде бір "
+            "уақытта жариялау талабы.</p>"
+        ),
+        "what_worked": (
+            "<ul><li>Мәтінді бірден қазақ тілінде жазу.</li>"
+            "<li>Екі тілде соңғы оқуды бір адамға бекіту.</li>"
+            "<li>Ортақ глоссарий жүргізу.</li></ul>"
+        ),
+        "answer": (
+            "<p>Бізде де солай еді. Енді мәтінді бірден қазақ тілінде жазамыз, "
+            "ал модератор екі тілде соңғы оқуды жасайды. Глоссарий көп көмектеседі.</p>"
+        ),
+    },
+    "ru": {
+        "title": "Кто проверяет перевод при публикации на трёх языках",
+        "problem": (
+            "<p>Новость сначала пишется на русском, затем переводится на казахский "
+            "и английский; отдельного человека для проверки перевода нет.</p>"
+        ),
+        "background": (
+            "<p>Небольшая пресс-служба, несколько новостей в день, требование "
+            "публиковать на трёх языках одновременно.</p>"
+        ),
+        "what_worked": (
+            "<ul><li>Писать текст сразу на казахском.</li>"
+            "<li>Закрепить финальную вычитку на двух языках за одним человеком.</li>"
+            "<li>Вести общий глоссарий.</li></ul>"
+        ),
+        "answer": (
+            "<p>У нас было так же. Теперь мы пишем текст сразу на казахском, а "
+            "модератор делает финальную вычитку на двух языках. Глоссарий очень "
+            "помогает.</p>"
+        ),
+    },
+    "en": {
+        "title": "Who checks the translation when you publish in three languages",
+        "problem": (
+            "<p>News is written in Russian first and then translated into Kazakh "
+            "and English; nobody is assigned to check the translation.</p>"
+        ),
+        "background": (
+            "<p>A small press service, several news items a day, and the rule "
+            "to publish in three languages at once.</p>"
+        ),
+        "what_worked": (
+            "<ul><li>Write the text in Kazakh from the start.</li>"
+            "<li>Give the final read in both other languages to one person.</li>"
+            "<li>Keep a shared glossary.</li></ul>"
+        ),
+        "answer": (
+            "<p>It was the same for us. Now we write the text in Kazakh from the "
+            "start, and the moderator does the final read in both languages. The "
+            "glossary helps a lot.</p>"
+        ),
+    },
+}

@@ -19,7 +19,7 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, Site, TranslatableMixin
+from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
@@ -38,6 +38,7 @@ NEWS_PER_PAGE = 10
 CALENDAR_FILE = "calendar.ics"
 CALENDAR_ROUTE = CALENDAR_FILE + "/"
 HOME_TOPICS = 5
+HOME_PRACTICES = 3
 
 
 @register_snippet
@@ -122,11 +123,21 @@ class HomePage(Page):
         ).page.object_list
         forum_selectors.topic_row_details(topics)
         context["latest_topics"] = topics
+        context["latest_practices"] = (
+            PracticePage.objects.live()
+            .public()
+            .filter(locale_id=self.locale_id)
+            .order_by("-first_published_at", "-pk")[:HOME_PRACTICES]
+        )
         return context
 
     max_count_per_parent = 1
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["home.SeminarIndexPage", "home.NewsIndexPage"]
+    subpage_types = [
+        "home.SeminarIndexPage",
+        "home.NewsIndexPage",
+        "home.PracticeIndexPage",
+    ]
 
     class Meta:
         verbose_name = _("home page")
@@ -179,8 +190,7 @@ class SeminarIndexPage(RoutablePageMixin, Page):
         seminars = (
             SeminarPage.objects.child_of(self).live().public().order_by("start_date")
         )
-        site = Site.find_for_request(request)
-        name = " · ".join(filter(None, [site.site_name if site else "", self.title]))
+        name = f"{settings.WAGTAIL_SITE_NAME} · {self.title}"
         return calendar_response(request, seminars, name=name, filename=self.slug)
 
     max_count_per_parent = 1
@@ -416,6 +426,125 @@ class NewsPage(Page):
     class Meta:
         verbose_name = _("news article")
         verbose_name_plural = _("news")
+
+
+# The practices library -----------------------------------------------------------
+
+
+class PracticeIndexPage(Page):
+    """The practices library: what worked, curated from solved forum topics,
+    newest first; filtered by tag and by seminar."""
+
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        return context | selectors.practice_library(self, request)
+
+    max_count_per_parent = 1
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["home.PracticePage"]
+
+    class Meta:
+        verbose_name = _("practices library")
+
+
+class PracticePageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "home.PracticePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class PracticePage(Page):
+    """One practice: the problem, its context, what worked and the accepted
+    answer it comes from, crediting the members who wrote them and linking
+    the forum thread. Proposed from a solved topic (home/practices.py) and
+    published through the "Practice review" workflow."""
+
+    problem = RichTextField(_("problem"))
+    background = RichTextField(_("context"), blank=True)
+    what_worked = RichTextField(_("what worked"), blank=True)
+    answer = RichTextField(_("the accepted answer"), blank=True)
+    source_topic = models.ForeignKey(
+        "forum.Topic",
+        verbose_name=_("forum topic"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    seminar = models.ForeignKey(
+        "home.SeminarPage",
+        verbose_name=_("related seminar"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    material = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("related material"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    tags = ClusterTaggableManager(through=PracticePageTag, blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("problem"),
+        FieldPanel("background"),
+        FieldPanel("what_worked"),
+        FieldPanel("answer"),
+        InlinePanel("authors", label=_("Credited members")),
+        MultiFieldPanel(
+            [
+                FieldPanel("source_topic", read_only=True),
+                FieldPanel("seminar"),
+                FieldPanel("material"),
+            ],
+            heading=_("Where it comes from"),
+        ),
+        FieldPanel("tags"),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("problem"),
+        index.SearchField("what_worked"),
+    ]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["credits"] = selectors.practice_credits(self)
+        return context
+
+    parent_page_types = ["home.PracticeIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("practice")
+        verbose_name_plural = _("practices")
+
+
+class PracticeAuthor(Orderable):
+    """A member credited on a practice: who asked, who answered."""
+
+    class Role(models.TextChoices):
+        QUESTION = "question", _("asked the question")
+        ANSWER = "answer", _("wrote the accepted answer")
+
+    page = ParentalKey(PracticePage, on_delete=models.CASCADE, related_name="authors")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role)
+
+    panels = [FieldPanel("user"), FieldPanel("role")]
 
 
 # The page types members comment on: those that say `takes_comments`, which is

@@ -1,4 +1,5 @@
-"""What a forum topic's seminar reference is (conf.FORUM_SEMINAR_REFERENCE).
+"""What the forum asks of the CMS about a topic: the seminar it discusses
+(conf.FORUM_SEMINAR_REFERENCE) and its practice (conf.FORUM_PRACTICE_FOR).
 
 The forum stores a seminar's translation key and a material's document id
 on a topic (forum.core.references); this finds the published seminar in the
@@ -11,7 +12,7 @@ from django.conf import settings
 
 from forum.core.references import Reference
 
-from .models import SeminarPage
+from .models import PracticePage, SeminarPage
 
 
 def reference_for(seminar_key, material_id, language: str) -> Reference | None:
@@ -53,3 +54,20 @@ def reference_for(seminar_key, material_id, language: str) -> Reference | None:
                 material_url=document.url,
             )
     return reference
+
+
+def practice_for(topic, language: str) -> tuple[str, str] | None:
+    """(title, URL) of the published practice made from `topic`, in the
+    reader's language when it has one (conf.FORUM_PRACTICE_FOR)."""
+    versions = list(
+        PracticePage.objects.live()
+        .public()
+        .filter(source_topic=topic)
+        .select_related("locale")
+    )
+    if not versions:
+        return None
+    page = next(
+        (p for p in versions if p.locale.language_code == language), versions[0]
+    )
+    return page.title, page.url

@@ -4,11 +4,13 @@ Each costs a fixed number of queries: one for a page's whole comment tree, and
 one subquery column for the counts of a whole list of cards.
 """
 
+import uuid
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
 from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
@@ -17,6 +19,7 @@ from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
 from forum.core.markdown import existing_usernames, mentioned_usernames
+from forum.members.display import display_name
 from forum.models import Topic
 from forum.permissions import is_member
 
@@ -186,3 +189,72 @@ def follow_up(user, seminar) -> FollowUp:
             for pk in documents
         },
     )
+
+
+# The practices library --------------------------------------------------------
+
+PRACTICES_PER_PAGE = 10
+
+
+def practice_library(index, request) -> dict:
+    """The index's practices, newest first, narrowed by ?tag=<slug> and
+    ?seminar=<translation key>, with the tags and seminars to narrow by: four
+    queries, whatever the size of the library."""
+    PracticePage = apps.get_model("home", "PracticePage")
+    PracticePageTag = apps.get_model("home", "PracticePageTag")
+    every = PracticePage.objects.child_of(index).live().public()
+    tags = list(
+        PracticePageTag.objects.filter(content_object__in=every)
+        .values_list("tag__slug", "tag__name")
+        .distinct()
+        .order_by("tag__name")
+    )
+    seminars = {
+        seminar.translation_key: seminar
+        for seminar in apps.get_model("home", "SeminarPage")
+        .objects.filter(pk__in=every.values("seminar_id"))
+        .order_by("-start_date")
+    }
+    tag = request.GET.get("tag") or None
+    seminar = seminars.get(_uuid(request.GET.get("seminar")))
+    chosen = every
+    if tag is not None:
+        chosen = chosen.filter(tags__slug=tag)
+    if seminar is not None:
+        chosen = chosen.filter(seminar=seminar)
+    chosen = chosen.order_by("-first_published_at", "-pk").prefetch_related("tags")
+    return {
+        "practices": Paginator(chosen, PRACTICES_PER_PAGE).get_page(
+            request.GET.get("page")
+        ),
+        "tags": [{"slug": slug, "name": name} for slug, name in tags],
+        "tag": tag,
+        "seminars": list(seminars.values()),
+        "seminar": seminar,
+    }
+
+
+def _uuid(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+@dataclass
+class Credit:
+    name: str
+    url: str
+    role: str
+
+
+def practice_credits(page) -> list[Credit]:
+    """Who the practice credits, each linked to their forum profile."""
+    return [
+        Credit(
+            name=display_name(author.user),
+            url=reverse("forum:profile", args=[author.user.get_username()]),
+            role=author.get_role_display(),
+        )
+        for author in page.authors.select_related("user__profile")
+    ]

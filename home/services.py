@@ -142,7 +142,7 @@ def _tell(kind, data: dict, pages: dict[int, SeminarPage], seminar) -> int:
     version of the seminar names them (as `seminar` does, where that version
     does not offer them yet)."""
     if kind != Notification.Kind.SEMINAR_MATERIALS:
-        return notifications.seminar_news(kind=kind, pages=pages, data=data)
+        return notifications.page_news(kind=kind, pages=pages, data=data)
     published = _material_titles(seminar)
     by_version: dict[int, dict[int, SeminarPage]] = {}
     for user_id, page in pages.items():
@@ -150,7 +150,7 @@ def _tell(kind, data: dict, pages: dict[int, SeminarPage], seminar) -> int:
     written = 0
     for members in by_version.values():
         titles = published | _material_titles(next(iter(members.values())))
-        written += notifications.seminar_news(
+        written += notifications.page_news(
             kind=kind,
             pages=members,
             data={**data, "materials": [titles[pk] for pk in data["documents"]]},

@@ -19,8 +19,8 @@ from forum.notifications import mail as emails
 from outbox import services as outbox
 from outbox.registry import action
 
-from . import services
-from .models import SeminarPage
+from . import practices, services
+from .models import PracticePage, SeminarPage
 
 logger = logging.getLogger(__name__)
 
@@ -140,3 +140,15 @@ def seminar_published_later(sender, instance, **kwargs):
 @action("home.seminar_published")
 def seminar_published(page_id: int) -> int:
     return services.seminar_published(page_id)
+
+
+def practice_changed_later(sender, instance, **kwargs):
+    """page_published and page_unpublished of a practice: its topic's mark
+    and its authors' notifications (home.practices.practice_changed)."""
+    if isinstance(instance, PracticePage):
+        outbox.enqueue("home.practice_changed", instance.pk)
+
+
+@action("home.practice_changed")
+def practice_changed(page_id: int) -> int:
+    return practices.practice_changed(page_id)

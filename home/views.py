@@ -32,11 +32,13 @@ from wagtail import hooks
 from wagtail.models import Locale, Page, Site
 from wagtail.views import serve_chain
 
+from forum import permissions as forum_permissions
 from forum.core import params
 from forum.members import honeypot, ratelimit
+from forum.models import Topic
 from forum.moderation import views as moderation_views
 
-from . import permissions, selectors, services
+from . import permissions, practices, selectors, services
 from .forms import commenting_as
 from .models import COMMENTABLE, SeminarPage
 
@@ -71,6 +73,47 @@ def seminar_interest(request, page_id: int):
         else _("You will no longer hear about this seminar."),
     )
     return redirect(f"{seminar.url}#interest")
+
+
+@require_POST
+@login_required
+def practice_propose(request, topic_id: int):
+    """ "Propose for the library" on a solved topic: its draft practice, in
+    review, opened in the admin (or the topic again, for a moderator who
+    does not use the admin)."""
+    topic = Topic.objects.select_related("category__parent").filter(pk=topic_id).first()
+    if topic is None or not forum_permissions.can_see_topic(request.user, topic):
+        raise Http404
+    if not topic.category.is_public or (
+        topic.category.parent is not None and not topic.category.parent.is_public
+    ):
+        return _refused(
+            request,
+            _(
+                "This topic is in a members-only category, and the practices "
+                "library is public: move the topic to a public category first, "
+                "if its authors agree."
+            ),
+        )
+    if not topic.solution_id:
+        return _refused(
+            request, _("Only a solved topic, with an accepted answer, can be proposed.")
+        )
+    try:
+        page = practices.propose(actor=request.user, topic=topic)
+    except practices.NotProposable as reason:
+        return _refused(request, str(reason))
+    messages.success(
+        request,
+        _("The draft practice now waits for its review."),
+    )
+    if request.user.has_perm("wagtailadmin.access_admin"):
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return redirect(topic.get_absolute_url())
+
+
+def _refused(request, reason: str):
+    return render(request, "403.html", {"reason": reason}, status=403)
 
 
 def serve(request, path):

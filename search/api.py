@@ -11,7 +11,7 @@ both rules: .importlinter).
 from outbox import services as outbox
 
 # Every kind of searchable thing; each has its document (search/documents.py).
-KINDS = ("news", "seminar", "material", "topic", "post", "comment")
+KINDS = ("news", "seminar", "practice", "material", "topic", "post", "comment")
 
 
 def index_later(kind: str, pk: int) -> None:

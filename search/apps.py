@@ -21,7 +21,7 @@ class SearchConfig(AppConfig):
         page_unpublished.connect(
             receivers.page_changed, dispatch_uid="search-page-unpublished"
         )
-        for model in ("NewsPage", "SeminarPage"):
+        for model in ("NewsPage", "SeminarPage", "PracticePage"):
             post_delete.connect(
                 receivers.page_deleted,
                 sender=f"home.{model}",

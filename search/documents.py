@@ -26,7 +26,7 @@ from wagtail.documents import get_document_model
 
 from forum.core.markdown import render as render_markdown
 from forum.models import Category, Post, Topic
-from home.models import COMMENTABLE, NewsPage, SeminarPage
+from home.models import COMMENTABLE, NewsPage, PracticePage, SeminarPage
 
 from .backends.base import KINDS, VISIBILITY_MEMBERS, VISIBILITY_PUBLIC, SearchDocument
 from .language import detect_language
@@ -34,6 +34,7 @@ from .language import detect_language
 logger = logging.getLogger(__name__)
 
 LANGUAGE_PREFIX = re.compile(r"^/(kk|ru|en)/")
+PAGE_MODELS = {"news": NewsPage, "seminar": SeminarPage, "practice": PracticePage}
 PDF_MAX_PAGES = 200
 BODY_MAX_CHARS = 100_000
 
@@ -168,6 +169,19 @@ def page_document(page) -> SearchDocument | None:
                 ]
             )
             created = _midnight(page.start_date)
+        elif isinstance(page, PracticePage):
+            kind = "practice"
+            body = " ".join(
+                _text(html)
+                for html in (
+                    page.problem,
+                    page.background,
+                    page.what_worked,
+                    page.answer,
+                )
+            )
+            created = page.first_published_at or page.last_published_at
+            tags = [tag.slug for tag in page.tags.all()]
         else:
             return None
     return SearchDocument(
@@ -318,8 +332,8 @@ def document_for(kind: str, pk: int) -> SearchDocument | None:
     if kind == "post":
         row = _POSTS.filter(pk=pk).first()
         return post_document(row) if row else None
-    if kind in ("news", "seminar"):
-        model = NewsPage if kind == "news" else SeminarPage
+    if kind in PAGE_MODELS:
+        model = PAGE_MODELS[kind]
         row = model.objects.filter(pk=pk).select_related("locale").first()
         return page_document(row) if row else None
     if kind == "material":
@@ -349,8 +363,8 @@ def documents(kind: str) -> Iterator[SearchDocument]:
         for post in posts.iterator(chunk_size=2000):
             if document := post_document(post):
                 yield document
-    elif kind in ("news", "seminar"):
-        model = NewsPage if kind == "news" else SeminarPage
+    elif kind in PAGE_MODELS:
+        model = PAGE_MODELS[kind]
         for page in model.objects.live().select_related("locale"):
             if document := page_document(page):
                 yield document

@@ -47,7 +47,7 @@ from elasticsearch.dsl import (
 from search.backends.base import KINDS, SearchDocument
 from search.language import KAZAKH_STOP_WORDS, analyse_key, kk_stem_filters
 
-MAPPING_VERSION = 3
+MAPPING_VERSION = 4
 
 # Analysis -------------------------------------------------------------------------
 
@@ -181,6 +181,10 @@ class SeminarDocument(SearchableDocument):
     KIND = "seminar"
 
 
+class PracticeDocument(SearchableDocument):
+    KIND = "practice"
+
+
 class MaterialDocument(SearchableDocument):
     KIND = "material"
 
@@ -202,6 +206,7 @@ DOCUMENTS: dict[str, type[SearchableDocument]] = {
     for cls in (
         NewsDocument,
         SeminarDocument,
+        PracticeDocument,
         MaterialDocument,
         TopicDocument,
         PostDocument,

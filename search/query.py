@@ -1,7 +1,7 @@
 """The search query language, Discourse style.
 
     free text "exact phrase" -excluded in:title @username #category tags:a,b
-    type:news|seminar|material|topic|post|comment lang:kk|ru|en
+    type:news|seminar|practice|material|topic|post|comment lang:kk|ru|en
     before:YYYY-MM-DD after:YYYY-MM-DD status:solved|open|closed
     order:relevance|latest|likes group:off
 
@@ -31,7 +31,7 @@ from itertools import islice
 
 from django.utils.translation import gettext as _
 
-TYPES = ("news", "seminar", "material", "topic", "post", "comment")
+TYPES = ("news", "seminar", "practice", "material", "topic", "post", "comment")
 LANGUAGES = ("kk", "ru", "en")
 STATUSES = ("solved", "open", "closed")
 ORDERS = ("relevance", "latest", "likes")

@@ -8,7 +8,7 @@ forum's own services call search/api.py directly.
 from django.contrib.contenttypes.models import ContentType
 from django_comments_xtd.models import XtdComment
 
-from home.models import NewsPage, SeminarPage
+from home.models import NewsPage, PracticePage, SeminarPage
 
 from .api import index_category_later, index_later, index_many_later
 
@@ -22,6 +22,8 @@ def _page_kind(page) -> str | None:
         return "news"
     if isinstance(page, SeminarPage):
         return "seminar"
+    if isinstance(page, PracticePage):
+        return "practice"
     return None
 
 
@@ -113,7 +115,7 @@ def privacy_changed(sender, instance, raw=False, **kwargs):
         return
     pages = (
         instance.page.get_descendants(inclusive=True)
-        .type(NewsPage, SeminarPage)
+        .type(NewsPage, SeminarPage, PracticePage)
         .specific()
     )
     for page in pages:

@@ -41,6 +41,7 @@ MAX_PAGE = 100
 TYPE_LABELS = {
     "news": gettext_lazy("News"),
     "seminar": gettext_lazy("Seminar"),
+    "practice": gettext_lazy("Practice"),
     "material": gettext_lazy("Material"),
     "topic": gettext_lazy("Topic"),
     "post": gettext_lazy("Post"),

@@ -1,4 +1,4 @@
-"""What a topic's seminar reference is, asked of the CMS.
+"""What a topic's seminar reference and practice are, asked of the CMS.
 
 A topic may discuss a seminar, and one of its materials (Topic.seminar_key,
 Topic.material_id). The forum knows nothing of CMS pages (.importlinter), so
@@ -45,3 +45,10 @@ def reference_for(seminar_key, material_id, language: str) -> Reference | None:
     return import_string(conf.FORUM_SEMINAR_REFERENCE)(
         seminar_key, material_id, language
     )
+
+
+def practice_for(topic, language: str) -> tuple[str, str] | None:
+    """(title, URL) of the practice made from the topic, or None."""
+    if not conf.FORUM_PRACTICE_FOR:
+        return None
+    return import_string(conf.FORUM_PRACTICE_FOR)(topic, language)

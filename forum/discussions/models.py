@@ -286,6 +286,8 @@ class Topic(models.Model):
     # forum stores them only; conf.FORUM_SEMINAR_REFERENCE says what they are.
     seminar_key = models.UUIDField(null=True, blank=True, db_index=True)
     material_id = models.PositiveIntegerField(null=True, blank=True)
+    # Its accepted answer is a published practice (home/practices.py keeps it).
+    in_library = models.BooleanField(default=False, db_default=False)
 
     objects = TopicQuerySet.as_manager()
 

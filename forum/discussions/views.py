@@ -144,6 +144,8 @@ def topic_detail(request, slug, topic_id, number=None):
     context["reference"] = references.reference_for(
         topic.seminar_key, topic.material_id, get_language()[:2]
     )
+    if topic.in_library:
+        context["practice"] = references.practice_for(topic, get_language()[:2])
     if context["can"].reply:
         context["reply_form"] = _reply_form(request, topic)
         context["can_upload"] = permissions.can_upload(request.user)

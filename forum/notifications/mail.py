@@ -378,6 +378,9 @@ REASONS = {
     Kind.SEMINAR_MATERIALS: gettext_lazy(
         "You are receiving this because you said you are interested in this seminar."
     ),
+    Kind.PRACTICE: gettext_lazy(
+        "You are receiving this because the practice credits you as an author."
+    ),
 }
 
 

@@ -95,6 +95,7 @@ class Notification(models.Model):
         COMMENT_LIKE = "comment_like", _("comment like")
         SEMINAR_DATES = "seminar_dates", _("new dates of a seminar")
         SEMINAR_MATERIALS = "seminar_materials", _("new materials of a seminar")
+        PRACTICE = "practice", _("a post of yours in the practices library")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

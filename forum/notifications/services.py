@@ -80,6 +80,7 @@ EMAIL_KINDS = frozenset(
         Kind.MODERATION,
         Kind.SEMINAR_DATES,
         Kind.SEMINAR_MATERIALS,
+        Kind.PRACTICE,
     }
 )
 
@@ -512,10 +513,12 @@ def comment_posted(comment) -> None:
             )
 
 
-def seminar_news(*, kind: str, pages: dict[int, object], data: dict) -> int:
-    """Tell members about a seminar (Kind.SEMINAR_DATES or SEMINAR_MATERIALS):
-    `pages` maps each member's id to the seminar page in their language. The
-    CMS calls this; the bell and the e-mail say it in each member's language."""
+def page_news(*, kind: str, pages: dict[int, object], data: dict) -> int:
+    """Tell members about a CMS page: a seminar's new dates or materials
+    (Kind.SEMINAR_DATES, SEMINAR_MATERIALS), their post made a practice
+    (Kind.PRACTICE). `pages` maps each member's id to the page in their
+    language. The CMS calls this; the bell and the e-mail say it in each
+    member's language."""
     users = {
         user.pk: user
         for user in get_user_model().objects.filter(pk__in=pages, is_active=True)

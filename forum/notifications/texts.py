@@ -28,11 +28,12 @@ TEXTS = {
     Kind.COMMENT_REPLY: gettext_lazy("%(actor)s replied to your comment"),
 }
 
-SEMINAR_TEXTS = {
+PAGE_TEXTS = {
     Kind.SEMINAR_DATES: gettext_lazy("A seminar you are interested in has new dates"),
     Kind.SEMINAR_MATERIALS: gettext_lazy(
         "A seminar you are interested in has new materials"
     ),
+    Kind.PRACTICE: gettext_lazy("Your post is now in the practices library"),
 }
 
 MODERATION_TEXTS = {
@@ -103,8 +104,8 @@ def describe(notification: Notification) -> str:
         target = "comment" if notification.comment_id else "post"
         text = MODERATION_TEXTS.get((outcome, target))
         return str(text) if text else _("A moderator reviewed your post.")
-    if kind in SEMINAR_TEXTS:
-        return str(SEMINAR_TEXTS[kind])
+    if kind in PAGE_TEXTS:
+        return str(PAGE_TEXTS[kind])
     text = TEXTS.get(kind)
     if text is None:
         return _("%(actor)s notified you") % {"actor": _actor_name(notification)}

@@ -16,7 +16,7 @@ from search.query import ParsedQuery
 FORUM_KINDS = ("topic", "post")
 # Kinds whose documents of one group are translations of one page: a group
 # shows the reader's language version, and names the others.
-TRANSLATED_KINDS = ("news", "seminar")
+TRANSLATED_KINDS = ("news", "seminar", "practice")
 # Relevance multiplies a document's score by these. The reader's language
 # first, other languages after. Then what editors publish before what is said
 # about it: a search for "семинар" opens on the seminar, then its news, then
@@ -27,6 +27,7 @@ TRANSLATED_KINDS = ("news", "seminar")
 LANGUAGE_BOOST = 2.0
 KIND_BOOST = {
     "seminar": 3.0,
+    "practice": 2.5,
     "news": 2.0,
     "material": 1.5,
     "topic": 1.2,

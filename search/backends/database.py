@@ -355,7 +355,7 @@ class DatabaseBackend(SearchBackend):
         return [_hit(row, None) for row in rows]
 
 
-TITLED = ("news", "seminar", "material", "topic")
+TITLED = ("news", "seminar", "practice", "material", "topic")
 UNTITLED = ("post", "comment")
 # Every field descending; "score" is the ts_rank, 0 without words and on SQLite.
 ORDERINGS = {

@@ -72,7 +72,7 @@ BULK_SIZE = 500
 MAX_RESULT_WINDOW = 10_000  # Elasticsearch's index.max_result_window default
 # Kinds with titles of their own: typing suggests them, in:title searches them.
 # Posts and comments carry the title of what they belong to.
-TITLED = ("news", "seminar", "material", "topic")
+TITLED = ("news", "seminar", "practice", "material", "topic")
 SNIPPET_FRAGMENT = 160
 SNIPPET_WORDS = 32
 EXCERPT_SCAN_CHARS = 20_000  # how far a snippet looks for a word ES did not mark

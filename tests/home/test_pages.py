@@ -9,6 +9,8 @@ from home.models import (
     HomePage,
     NewsIndexPage,
     NewsPage,
+    PracticeIndexPage,
+    PracticePage,
     SeminarIndexPage,
     SeminarPage,
 )
@@ -40,6 +42,8 @@ class TestPageTypeRules:
             (SeminarPage, {SeminarIndexPage}),
             (NewsIndexPage, {HomePage}),
             (NewsPage, {NewsIndexPage}),
+            (PracticeIndexPage, {HomePage}),
+            (PracticePage, {PracticeIndexPage}),
         ],
     )
     def test_each_page_type_lives_only_under_its_parent(self, model, parents):
@@ -48,11 +52,13 @@ class TestPageTypeRules:
     @pytest.mark.parametrize(
         ("model", "children"),
         [
-            (HomePage, {SeminarIndexPage, NewsIndexPage}),
+            (HomePage, {SeminarIndexPage, NewsIndexPage, PracticeIndexPage}),
             (SeminarIndexPage, {SeminarPage}),
             (SeminarPage, set()),
             (NewsIndexPage, {NewsPage}),
             (NewsPage, set()),
+            (PracticeIndexPage, {PracticePage}),
+            (PracticePage, set()),
         ],
     )
     def test_each_page_type_allows_only_its_children(self, model, children):
@@ -62,6 +68,7 @@ class TestPageTypeRules:
         home = HomePage.objects.get(locale__language_code="kk")
         assert not NewsIndexPage.can_create_at(home)
         assert not SeminarIndexPage.can_create_at(home)
+        assert not PracticeIndexPage.can_create_at(home)
 
     def test_a_seminar_cannot_end_before_it_starts(self, demo):
         from django.core.exceptions import ValidationError

@@ -83,7 +83,7 @@ def test_the_seminar_feed_holds_every_seminar_of_the_language(client, upcoming):
     found = events(client.get("/en/seminars/calendar.ics"))
     assert [str(event["summary"]) for event in found] == [upcoming["en"].title]
     calendar = Calendar.from_ical(client.get("/kk/seminars/calendar.ics").content)
-    assert upcoming["kk"].get_parent().title in str(calendar["x-wr-calname"])
+    assert str(calendar["x-wr-calname"]).endswith(upcoming["kk"].get_parent().title)
 
 
 def test_calendar_files_answer_head_and_refuse_post(client, upcoming):

@@ -270,7 +270,7 @@ def test_order_defaults_to_relevance():
         (
             "type:video",
             "Unknown value “video” for “type:”. Accepted values: "
-            "news, seminar, material, topic, post, comment.",
+            "news, seminar, practice, material, topic, post, comment.",
         ),
         (
             "lang:de",
@@ -309,7 +309,7 @@ def test_the_known_kinds_of_a_type_filter_still_apply():
     assert parsed.types == ["news"]
     assert parsed.errors == [
         "Unknown value “video” for “type:”. Accepted values: "
-        "news, seminar, material, topic, post, comment."
+        "news, seminar, practice, material, topic, post, comment."
     ]
 
 
@@ -472,7 +472,7 @@ def test_the_same_error_is_reported_once():
     assert parse("type:video type:video|video") == ParsedQuery(
         errors=[
             "Unknown value “video” for “type:”. Accepted values: "
-            "news, seminar, material, topic, post, comment."
+            "news, seminar, practice, material, topic, post, comment."
         ]
     )
 

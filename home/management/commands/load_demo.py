@@ -32,12 +32,16 @@ from forum.management.demo import load_forum_demo
 from forum.models import Category, Topic
 from forum.notifications import services as notifications
 from home import demo_content as content
+from home import practices
 from home.demo_files import make_banner, make_pdf, make_room_picture
 from home.models import (
     HomePage,
     HomePageFeaturedSeminar,
     NewsIndexPage,
     NewsPage,
+    PracticeAuthor,
+    PracticeIndexPage,
+    PracticePage,
     SeminarIndexPage,
     SeminarPage,
     SeminarPageSpeaker,
@@ -106,6 +110,7 @@ class Command(BaseCommand):
             self._news_workflow(news_index)
             self.created += load_forum_demo(self.stdout)
             self._link_to_the_forum(seminar, workbook)
+            self._practices(home, seminar)
         self.stdout.write(
             self.style.SUCCESS(f"Demo content ready ({self.created} objects created).")
         )
@@ -303,6 +308,38 @@ class Command(BaseCommand):
         Topic.objects.filter(
             category=category, title=content.WORKBOOK_TOPIC, seminar_key=None
         ).update(seminar_key=seminar.translation_key, material_id=workbook.pk)
+
+    def _practices(self, home, seminar):
+        """The library, with the solved translation topic as its first
+        practice, published in three languages, and its review workflow."""
+        library = self._page(
+            home,
+            PracticeIndexPage,
+            "practices",
+            self._index_fields(content.PRACTICE_INDEX),
+        )
+        practices.review_workflow()
+        topic = Topic.objects.get(title=content.PRACTICE_TOPIC)
+        question, answer = topic.posts.get(number=1), topic.solution
+
+        def fields(lang):
+            return {
+                **content.PRACTICE[lang],
+                "tags": content.PRACTICE["tags"],
+                "source_topic": topic,
+                "seminar": seminar.get_translation(self.locales[lang]),
+                "authors": [
+                    PracticeAuthor(
+                        user_id=question.author_id, role=PracticeAuthor.Role.QUESTION
+                    ),
+                    PracticeAuthor(
+                        user_id=answer.author_id, role=PracticeAuthor.Role.ANSWER
+                    ),
+                ],
+            }
+
+        self._page(library, PracticePage, content.PRACTICE["slug"], fields)
+        Topic.objects.filter(pk=topic.pk).update(in_library=True)
 
     def _feature(self, home, seminar):
         for locale in self.locales.values():
