@@ -4,6 +4,7 @@ Labels are translatable so the admin reads well in Russian and English; template
 for each block live in templates/home/blocks/.
 """
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -71,14 +72,36 @@ class DocumentBlock(blocks.StructBlock):
         ("other", _("Document")),
     ]
 
+    LANGUAGE_CHOICES = [
+        ("", _("Not said")),
+        ("kk", "Қазақша"),
+        ("ru", "Русский"),
+        ("en", "English"),
+        ("multi", _("Several languages")),
+    ]
+
     document = DocumentChooserBlock(label=_("Document"))
     title = blocks.CharBlock(label=_("Title"), required=False)
     kind = blocks.ChoiceBlock(choices=KIND_CHOICES, default="other", label=_("Kind"))
     description = blocks.TextBlock(label=_("Description"), required=False)
+    # The file's own language: a translation of the page may offer a file in
+    # its language, or the original's with a notice (docs/seminars.md).
+    language = blocks.ChoiceBlock(
+        choices=LANGUAGE_CHOICES,
+        default="",
+        required=False,
+        label=_("Language of the file"),
+    )
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         context["kind_label"] = dict(self.KIND_CHOICES).get(value["kind"], "")
+        file_language = value.get("language") or ""
+        reader = translation.get_language()[:2]
+        if file_language in ("kk", "ru", "en") and file_language != reader:
+            # Named in itself, as the language switcher names it.
+            context["file_language"] = file_language
+            context["file_language_name"] = dict(self.LANGUAGE_CHOICES)[file_language]
         return context
 
     class Meta:

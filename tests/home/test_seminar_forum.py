@@ -182,3 +182,12 @@ def test_the_seminar_page_costs_the_same_queries_with_more_topics(
         )
     with django_assert_max_num_queries(len(before)):
         client.get(page.url)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_a_material_in_another_language_says_so(client, demo, language):
+    """The demo's files are in English: the kk and ru pages say it."""
+    with translation.override(language):
+        html = html_of(client, seminar(language).url)
+    assert html.count('<span lang="en">English</span>') == 2
+    assert '<span lang="en">English</span>' not in html_of(client, seminar("en").url)
