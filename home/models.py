@@ -305,6 +305,14 @@ class SeminarPage(RoutablePageMixin, Page):
         context["interest"] = selectors.interest_of(request.user, self)
         follow_up = selectors.follow_up(request.user, self)
         context["follow_up"] = follow_up
+        # Practices about this seminar in this language, whichever version
+        # of the seminar their page names.
+        context["practices"] = (
+            PracticePage.objects.live()
+            .public()
+            .filter(seminar__translation_key=self.translation_key, locale=self.locale)
+            .order_by("-first_published_at", "-pk")
+        )
         # Each material with its discussion: (block, topic or None, start URL).
         context["material_items"] = [
             (

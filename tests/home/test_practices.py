@@ -185,3 +185,9 @@ def test_the_demo_practice_exists_in_three_languages_and_its_topic_says_so(
         topic.get_absolute_url().replace("/en/", "/kk/", 1)
     ).content.decode()
     assert kk.url in html
+
+
+def test_the_seminar_page_lists_its_practices(client, demo):
+    practice = PracticePage.objects.get(locale__language_code="ru")
+    html = client.get(practice.seminar.url).content.decode()
+    assert 'id="practices"' in html and practice.url in html
