@@ -554,3 +554,65 @@ PRACTICE = {
         ),
     },
 }
+
+# A second seminar, still to come: it opens this many days after the demo is
+# loaded, so that the site always shows one upcoming seminar.
+UPCOMING_IN_DAYS = 45
+UPCOMING = {
+    "slug": "crisis-communication-workshop",
+    "kk": {
+        "title": "Әлеуметтік желілердегі дағдарыстық коммуникация: практикалық семинар",
+        "venue": "Мемлекеттік қызмет саласындағы өңірлік хаб",
+        "city": "Астана",
+        "summary": (
+            "Бір күндік практикалық семинар: дағдарыс кезіндегі алғашқы сағат, "
+            "жалған ақпаратқа жауап беру және үш тілде хабарлама дайындау."
+        ),
+        "description": (
+            "<p>Қатысушылар нақты жағдайлар бойынша жаттығады: алғашқы "
+            "хабарламаны дайындау, сұрақтарға жауап беру кестесі және "
+            "басшылыққа есеп беру.</p>"
+        ),
+        "sessions": [
+            ("Дағдарыстың алғашқы сағаты", "Кім не айтады және қашан."),
+            ("Жалған ақпаратқа жауап", "Тексеру, жауап беру немесе үнсіз қалу."),
+            ("Үш тілдегі хабарлама", "Бір уақытта, бір мағынада."),
+        ],
+    },
+    "ru": {
+        "title": "Кризисные коммуникации в социальных сетях: практический семинар",
+        "venue": "Региональный хаб в сфере государственной службы",
+        "city": "Астана",
+        "summary": (
+            "Однодневный практический семинар: первый час кризиса, ответ на "
+            "ложную информацию и сообщение на трёх языках."
+        ),
+        "description": (
+            "<p>Участники отрабатывают реальные ситуации: первое сообщение, "
+            "график ответов на вопросы и отчёт руководству.</p>"
+        ),
+        "sessions": [
+            ("Первый час кризиса", "Кто что говорит и когда."),
+            ("Ответ на ложную информацию", "Проверить, ответить или промолчать."),
+            ("Сообщение на трёх языках", "Одновременно и одним смыслом."),
+        ],
+    },
+    "en": {
+        "title": "Crisis communication on social media: a practical workshop",
+        "venue": "Regional Hub of Civil Service",
+        "city": "Astana",
+        "summary": (
+            "A one-day practical workshop: the first hour of a crisis, answering "
+            "false information and one message in three languages."
+        ),
+        "description": (
+            "<p>Participants practise real cases: the first statement, a schedule "
+            "for answering questions and the report to leadership.</p>"
+        ),
+        "sessions": [
+            ("The first hour of a crisis", "Who says what, and when."),
+            ("Answering false information", "Check, answer or stay silent."),
+            ("One message in three languages", "At the same time, with one meaning."),
+        ],
+    },
+}

@@ -97,6 +97,16 @@ def demo(db):
         call_command("load_demo", stdout=io.StringIO())
 
 
+def demo_seminar(language: str):
+    """The demo's Astana seminar (past, with materials) in `language`; the
+    demo's other seminar is the upcoming one."""
+    from home.models import SeminarPage
+
+    return SeminarPage.objects.get(
+        slug="strategic-digital-communications-astana", locale__language_code=language
+    )
+
+
 def _restore_wagtail_roots():
     """Put back the root page and collection that Wagtail's migrations create.
 

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from wagtail.models import Page, Revision
 
 from home.models import NewsPage, SeminarPage, Speaker
+from tests.conftest import demo_seminar
 
 
 def snapshot():
@@ -41,9 +42,12 @@ def test_load_demo_twice_gives_the_same_content(demo):
 
 
 def test_demo_has_the_seminar_and_news_in_three_languages(demo):
-    assert SeminarPage.objects.live().count() == 3
+    # The Astana seminar and an upcoming one, each in three languages.
+    assert SeminarPage.objects.live().count() == 6
     assert NewsPage.objects.live().count() == 3
-    english = SeminarPage.objects.get(locale__language_code="en")
+    upcoming = [page for page in SeminarPage.objects.live() if page.is_upcoming]
+    assert sorted(page.locale.language_code for page in upcoming) == ["en", "kk", "ru"]
+    english = demo_seminar("en")
     assert "Astana" in english.city
     assert len(english.agenda) == 2
     assert {speaker.organisation for speaker in english.speakers} >= {
@@ -73,7 +77,7 @@ def test_demo_accounts_exist_only_where_settings_allow(settings):
 def test_the_demo_seminar_shows_each_image_once(client, demo, language):
     """The banner heads the page; the materials show a picture of their own."""
 
-    seminar = SeminarPage.objects.get(locale__language_code=language)
+    seminar = demo_seminar(language)
     html = client.get(seminar.url).content.decode()
     # Storage may add a suffix to a file name taken by an earlier run.
     files = [

@@ -81,7 +81,11 @@ def test_a_seminars_calendar_file_parses_back(client, upcoming):
 
 def test_the_seminar_feed_holds_every_seminar_of_the_language(client, upcoming):
     found = events(client.get("/en/seminars/calendar.ics"))
-    assert [str(event["summary"]) for event in found] == [upcoming["en"].title]
+    english = SeminarPage.objects.live().filter(locale__language_code="en")
+    assert sorted(str(event["summary"]) for event in found) == sorted(
+        page.title for page in english
+    )
+    assert upcoming["en"].title in [str(event["summary"]) for event in found]
     calendar = Calendar.from_ical(client.get("/kk/seminars/calendar.ics").content)
     assert str(calendar["x-wr-calname"]).endswith(upcoming["kk"].get_parent().title)
 

@@ -17,6 +17,7 @@ from search.backends.base import VISIBILITY_MEMBERS, VISIBILITY_PUBLIC
 from search.documents import all_documents, page_document
 from search.indexer import writers
 from search.query import parse
+from tests.conftest import demo_seminar
 
 RESULT = re.compile(
     r'<li class="result result-(\w+)" lang="(\w\w)">(.*?)</li>\s*'
@@ -46,7 +47,7 @@ def demo_indexed(demo, search_backend):
 
 
 def seminar(language):
-    return SeminarPage.objects.get(locale__language_code=language)
+    return demo_seminar(language)
 
 
 def test_a_page_is_indexed_in_its_own_language_whatever_the_task_speaks(demo):
@@ -66,32 +67,48 @@ def test_the_readers_seminar_page_comes_first_with_its_versions_named(
     word = {"kk": "семинар", "ru": "семинар", "en": "seminar"}[reader]
     found, html = results(client, f"/{reader}/search/?q={word}")
     seminars = [r for r in found if r[0] == "seminar"]
-    # One result for the three versions: the reader's, the others named in it.
-    assert [(kind, language, link) for kind, language, link, _ in seminars] == [
-        ("seminar", reader, seminar(reader).url)
+    # One result for the three versions of each seminar: the reader's, the
+    # others named in it.
+    assert sorted((kind, language, link) for kind, language, link, _ in seminars) == [
+        ("seminar", reader, page.url)
+        for page in SeminarPage.objects.live()
+        .filter(locale__language_code=reader)
+        .order_by("url_path")
     ]
-    body = seminars[0][3]
+    [astana] = [r for r in seminars if r[2] == seminar(reader).url]
     for other in {"kk", "ru", "en"} - {reader}:
-        assert f'href="{seminar(other).url}" lang="{other}" hreflang="{other}"' in body
+        assert (
+            f'href="{seminar(other).url}" lang="{other}" hreflang="{other}"'
+            in astana[3]
+        )
     if reader != "en":
-        # The seminar itself opens the results: it is the reader's language,
-        # and what editors publish ranks before news and talk of the same
-        # word. (In English the news item, titled "… at a seminar …", leads.)
-        assert found[0][:3] == seminars[0][:3]
+        # A seminar opens the results: it is the reader's language, and what
+        # editors publish ranks before news and talk of the same word. (In
+        # English the news item, titled "… at a seminar …", may lead.)
+        assert found[0][:2] == ("seminar", reader)
 
 
 def test_english_words_of_the_english_page_find_it(client, demo_indexed):
     found, _html = results(client, "/en/search/?q=agenda")
-    assert [(r[0], r[2]) for r in found] == [("seminar", seminar("en").url)]
+    # Both seminars show an agenda.
+    assert sorted((r[0], r[2]) for r in found) == sorted(
+        ("seminar", page.url)
+        for page in SeminarPage.objects.live().filter(locale__language_code="en")
+    )
+    # The Astana seminar's first day is a Wednesday (the upcoming one's day
+    # moves with the date the demo is loaded).
     found, _html = results(client, "/ru/search/?q=Wednesday")
-    assert [(r[0], r[1]) for r in found] == [("seminar", "en")]
+    assert ("seminar", "en", seminar("en").url) in [r[:3] for r in found]
+    assert {r[:2] for r in found} == {("seminar", "en")}
     found, _html = results(client, "/ru/search/?q=среда")
-    assert [(r[0], r[1]) for r in found] == [("seminar", "ru")]
+    assert ("seminar", "ru", seminar("ru").url) in [r[:3] for r in found]
+    assert {r[:2] for r in found} == {("seminar", "ru")}
 
 
 def test_group_off_lists_every_version(client, demo_indexed):
     found, html = results(client, "/ru/search/?q=семинар+type:seminar+group:off")
-    assert sorted(r[1] for r in found) == ["en", "kk", "ru"]
+    astana = [r[1] for r in found if "strategic-digital-communications-astana" in r[2]]
+    assert sorted(astana) == ["en", "kk", "ru"]
     assert "Also in" not in html and "Также на" not in html
 
 

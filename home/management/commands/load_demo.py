@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import (
@@ -104,6 +105,12 @@ class Command(BaseCommand):
                 lambda lang: self._seminar_fields(
                     lang, speakers, images, workbook, slides
                 ),
+            )
+            self._page(
+                seminars,
+                SeminarPage,
+                content.UPCOMING["slug"],
+                lambda lang: self._upcoming_fields(lang, speakers, images),
             )
             self._page(news_index, NewsPage, content.NEWS["slug"], self._news_fields)
             self._feature(home, seminar)
@@ -278,6 +285,43 @@ class Command(BaseCommand):
             "seminar_speakers": [
                 SeminarPageSpeaker(speaker=local[spec["key"]], sort_order=order)
                 for order, spec in enumerate(content.SPEAKERS)
+            ],
+        }
+
+    def _upcoming_fields(self, lang, speakers, images):
+        """The seminar still to come: one day, no materials yet."""
+        texts = content.UPCOMING[lang]
+        day = timezone.localdate() + datetime.timedelta(days=content.UPCOMING_IN_DAYS)
+        hub = speakers[lang]["hub"]
+        times = [("10:00", "11:30"), ("11:45", "13:00"), ("14:00", "15:30")]
+        return {
+            "title": texts["title"],
+            "start_date": day,
+            "end_date": day,
+            "venue": texts["venue"],
+            "city": texts["city"],
+            "summary": texts["summary"],
+            "image": images[1],
+            "description": [("paragraph", texts["description"])],
+            "agenda": [
+                (
+                    "day",
+                    {
+                        "date": day,
+                        "sessions": [
+                            {
+                                "start": _time(start),
+                                "end": _time(end),
+                                "title": title,
+                                "description": description,
+                                "speakers": [hub],
+                            }
+                            for (start, end), (title, description) in zip(
+                                times, texts["sessions"], strict=True
+                            )
+                        ],
+                    },
+                )
             ],
         }
 
