@@ -22,6 +22,8 @@ DEFAULTS = {
     # or None when there is no such published seminar or material. None:
     # topics reference nothing.
     "FORUM_SEMINAR_REFERENCE": "home.references.reference_for",
+    # The seminars the composer offers, (language) -> [(key, title)].
+    "FORUM_SEMINAR_CHOICES": "home.references.seminar_choices",
     # Who besides moderators may propose a solved topic for the practices
     # library (a Django permission), and the callable that says where a
     # topic's practice is, (topic, language) -> (title, url) or None.

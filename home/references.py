@@ -71,3 +71,20 @@ def practice_for(topic, language: str) -> tuple[str, str] | None:
         (p for p in versions if p.locale.language_code == language), versions[0]
     )
     return page.title, page.url
+
+
+def seminar_choices(language: str) -> list[tuple[str, str]]:
+    """Every published seminar once, upcoming ones first then the most recent,
+    titled in the reader's language where it has a version in it."""
+    seminars: dict = {}
+    for page in (
+        SeminarPage.objects.live()
+        .public()
+        .select_related("locale")
+        .order_by("-start_date")
+    ):
+        key = page.translation_key
+        if key not in seminars or page.locale.language_code == language:
+            seminars[key] = page
+    ordered = sorted(seminars.values(), key=lambda page: (not page.is_upcoming,))
+    return [(str(page.translation_key), page.title) for page in ordered]

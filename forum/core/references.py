@@ -52,3 +52,10 @@ def practice_for(topic, language: str) -> tuple[str, str] | None:
     if not conf.FORUM_PRACTICE_FOR:
         return None
     return import_string(conf.FORUM_PRACTICE_FOR)(topic, language)
+
+
+def seminar_choices(language: str) -> list[tuple[str, str]]:
+    """(key, title) of the seminars a topic may discuss, for the composer."""
+    if not conf.FORUM_SEMINAR_CHOICES:
+        return []
+    return import_string(conf.FORUM_SEMINAR_CHOICES)(language)

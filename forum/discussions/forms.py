@@ -35,12 +35,19 @@ class TopicForm(ServiceErrorsMixin, HoneypotMixin, forms.Form):
         choices=LANGUAGE_CHOICES,
         widget=LanguageSelect,
     )
-    # What the topic discusses, when opened from a seminar or a material.
-    seminar = forms.CharField(required=False, widget=forms.HiddenInput)
+    # What the topic discusses: a seminar chosen here, or set with a material
+    # by the seminar page's "Discuss this seminar" and "Discuss this material".
+    seminar = forms.CharField(
+        label=_("About a seminar"), required=False, widget=forms.Select
+    )
     material = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["seminar"].widget.choices = [
+            ("", _("No seminar")),
+            *references.seminar_choices(get_language()[:2]),
+        ]
         self.fields["category"].queryset = Category.objects.readable_by(user).order_by(
             "position", "pk"
         )

@@ -91,15 +91,14 @@ def test_discuss_this_material_starts_a_topic_that_shows_it(client, demo, member
     composer = html_of(client, url)
     assert 'class="reference-card"' in composer
     assert slides["title"] in composer
-    fields = dict(
-        re.findall(
-            r'<input type="hidden" name="(seminar|material)" value="([^"]*)"', composer
-        )
+    assert re.search(rf'<option value="{page.translation_key}" selected>', composer), (
+        "the seminar is chosen in the composer"
     )
-    assert fields == {
-        "seminar": str(page.translation_key),
-        "material": str(slides["document"].pk),
-    }
+    material = re.search(
+        r'<input type="hidden" name="material" value="(\d+)"', composer
+    )
+    assert material and material[1] == str(slides["document"].pk)
+    fields = {"seminar": str(page.translation_key), "material": material[1]}
 
     response = client.post(
         reverse("forum:new_topic"),
@@ -191,3 +190,23 @@ def test_a_material_in_another_language_says_so(client, demo, language):
         html = html_of(client, seminar(language).url)
     assert html.count('<span lang="en">English</span>') == 2
     assert '<span lang="en">English</span>' not in html_of(client, seminar("en").url)
+
+
+def test_a_seminar_chosen_in_the_composer_is_referenced(client, demo, member):
+    page = seminar("en")
+    client.force_login(member)
+    composer = html_of(client, reverse("forum:new_topic"))
+    assert f'<option value="{page.translation_key}">{page.title}</option>' in composer
+    response = client.post(
+        reverse("forum:new_topic"),
+        {
+            "category": Category.objects.get(slug="social-media-strategy").pk,
+            "title": "Reels after the seminar",
+            "raw": "Did anyone try the short videos the seminar showed?",
+            "language": "en",
+            "seminar": str(page.translation_key),
+        },
+    )
+    assert response.status_code == 302
+    topic = Topic.objects.get(title="Reels after the seminar")
+    assert (topic.seminar_key, topic.material_id) == (page.translation_key, None)
