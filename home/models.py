@@ -27,7 +27,7 @@ from forum.discussions import selectors as forum_selectors
 from forum.members import display
 from forum.permissions import can_flag_comment
 
-from . import selectors
+from . import selectors, seminar_forum
 from .blocks import AgendaBlock, BodyBlock, MaterialsBlock, OrganisersBlock
 from .calendar import calendar_response
 from .permissions import can_comment, can_like_comment
@@ -247,6 +247,15 @@ class SeminarPage(RoutablePageMixin, Page):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    open_discussion = models.BooleanField(
+        _("open a forum category for its discussion"),
+        default=False,
+        help_text=_(
+            "When the seminar is saved without a follow-up category, one is "
+            "created, named after the seminar in every language, with a pinned "
+            "topic for questions after the seminar."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -258,7 +267,10 @@ class SeminarPage(RoutablePageMixin, Page):
         ),
         FieldPanel("summary"),
         FieldPanel("image"),
-        FieldPanel("follow_up_category"),
+        MultiFieldPanel(
+            [FieldPanel("follow_up_category"), FieldPanel("open_discussion")],
+            heading=_("Discussion in the forum"),
+        ),
         FieldPanel("organisers"),
         InlinePanel("seminar_speakers", label=_("Speakers")),
         FieldPanel("description"),
@@ -287,6 +299,13 @@ class SeminarPage(RoutablePageMixin, Page):
     @property
     def speakers(self) -> list[Speaker]:
         return [item.speaker for item in self.seminar_speakers.all()]
+
+    def save_revision(self, *args, user=None, **kwargs):
+        """A seminar that asks for its discussion gets its forum category
+        (home/seminar_forum.py) before the revision records the page."""
+        if self.open_discussion and self.follow_up_category_id is None:
+            self.follow_up_category = seminar_forum.open_for(self, user)
+        return super().save_revision(*args, user=user, **kwargs)
 
     @property
     def is_upcoming(self) -> bool:

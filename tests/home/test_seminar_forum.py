@@ -2,6 +2,7 @@
 shows its discussion and starts topics about it or one of its materials; a
 topic shows the seminar and material it discusses; lists filter by seminar."""
 
+import datetime
 import re
 from html import unescape
 
@@ -10,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from wagtail.models import Locale
 
 from forum.discussions import services
 from forum.models import Category, Topic
@@ -210,3 +212,38 @@ def test_a_seminar_chosen_in_the_composer_is_referenced(client, demo, member):
     assert response.status_code == 302
     topic = Topic.objects.get(title="Reels after the seminar")
     assert (topic.seminar_key, topic.material_id) == (page.translation_key, None)
+
+
+def test_a_seminar_opens_its_own_category_and_questions_topic_once(
+    demo, django_user_model, django_capture_on_commit_callbacks
+):
+    editor = django_user_model.objects.get(username="editor")
+    index = seminar("kk").get_parent()
+    page = SeminarPage(
+        title="Жаңа семинар",
+        slug="new-seminar",
+        start_date=datetime.date(2027, 3, 1),
+        end_date=datetime.date(2027, 3, 1),
+        venue="Хаб",
+        open_discussion=True,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        index.add_child(instance=page)
+        page.save_revision(user=editor).publish()
+    page.refresh_from_db()
+    category = page.follow_up_category
+    assert category is not None and category.slug == "new-seminar"
+    assert (category.name_kk, category.name_en) == ("Жаңа семинар", "Жаңа семинар")
+    topic = Topic.objects.get(category=category)
+    assert topic.is_pinned and topic.seminar_key == page.translation_key
+    assert topic.title == "«Жаңа семинар» семинарынан кейінгі сұрақтар"
+
+    # Its Russian translation shares the category and adds no topic.
+    russian = page.copy_for_translation(Locale.objects.get(language_code="ru"))
+    russian.title = "Новый семинар"
+    with django_capture_on_commit_callbacks(execute=True):
+        russian.save_revision(user=editor).publish()
+    russian.refresh_from_db()
+    assert russian.follow_up_category_id == category.pk
+    assert Category.objects.filter(slug__startswith="new-seminar").count() == 1
+    assert Topic.objects.filter(category=category).count() == 1

@@ -1,0 +1,81 @@
+"""A seminar opens its own discussion in the forum (SeminarPage.open_discussion).
+
+Saving a seminar that asks for it and has no follow-up category yet creates
+one, named after the seminar in each language it has (the others take the
+saved page's title until they are translated), with a pinned "Questions after
+the seminar" topic about it, written in the seminar's language by the editor
+who saved it. Its translations find and share the same category.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from forum.discussions import services as forum
+from forum.models import Category
+from forum.permissions import can_change_topic_state, is_member
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = ("kk", "ru", "en")
+
+
+def open_for(seminar, user) -> Category:
+    """The seminar's follow-up category: its translations', or a new one."""
+    shared = (
+        seminar.get_translations()
+        .filter(follow_up_category__isnull=False)
+        .values_list("follow_up_category", flat=True)
+        .first()
+    )
+    if shared is not None:
+        return Category.objects.get(pk=shared)
+    titles = {
+        page.locale.language_code: page.title
+        for page in seminar.get_translations().select_related("locale")
+    }
+    titles[seminar.locale.language_code] = seminar.title
+    category = Category.objects.create(
+        slug=_free_slug(seminar.slug),
+        **{f"name_{code}": titles.get(code, seminar.title)[:100] for code in LANGUAGES},
+    )
+    logger.info("Seminar %s opened forum category %s", seminar.pk, category.slug)
+    if is_member(user):
+        _questions_topic(seminar, category, user)
+    return category
+
+
+def _free_slug(base: str) -> str:
+    base = slugify(base)[:70] or "seminar"
+    slug, n = base, 1
+    while Category.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _questions_topic(seminar, category, user) -> None:
+    """The pinned topic where members ask what they still want to know."""
+    language = seminar.locale.language_code
+    with translation.override(language):
+        title = _("Questions after the seminar “%(title)s”") % {"title": seminar.title}
+        raw = _(
+            "Ask here what you still want to know after the seminar: about its "
+            "sessions, its materials or how to apply them in your press service."
+        )
+    try:
+        topic = forum.topic_create(
+            actor=user,
+            category=category,
+            title=title[:200],
+            raw=raw,
+            language=language,
+            seminar_key=seminar.translation_key,
+        )
+        if can_change_topic_state(user, topic):
+            forum.topic_set_state(actor=user, topic=topic, pinned=True)
+    except (PermissionDenied, ValidationError) as error:
+        logger.warning("No questions topic for seminar %s: %s", seminar.pk, error)
