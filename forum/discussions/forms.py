@@ -2,6 +2,7 @@
 and, on failure, hand back every character the member typed."""
 
 from django import forms
+from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -44,10 +45,13 @@ class TopicForm(ServiceErrorsMixin, HoneypotMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["seminar"].widget.choices = [
-            ("", _("No seminar")),
-            *references.seminar_choices(get_language()[:2]),
-        ]
+        # Read when the form is drawn, not when a post is only validated.
+        self.fields["seminar"].widget.choices = CallableChoiceIterator(
+            lambda: [
+                ("", _("No seminar")),
+                *references.seminar_choices(get_language()[:2]),
+            ]
+        )
         self.fields["category"].queryset = Category.objects.readable_by(user).order_by(
             "position", "pk"
         )
