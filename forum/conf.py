@@ -24,10 +24,8 @@ DEFAULTS = {
     "FORUM_SEMINAR_REFERENCE": "home.references.reference_for",
     # The seminars the composer offers, (language) -> [(key, title)].
     "FORUM_SEMINAR_CHOICES": "home.references.seminar_choices",
-    # Who besides moderators may propose a solved topic for the practices
-    # library (a Django permission), and the callable that says where a
-    # topic's practice is, (topic, language) -> (title, url) or None.
-    "FORUM_PRACTICE_PERMISSION": "home.add_practicepage",
+    # The callable that says where a topic's practice is, (topic, language)
+    # -> (title, url) or None.
     "FORUM_PRACTICE_FOR": "home.references.practice_for",
     # Seconds between a notification and its e-mail, so that a member who is
     # on the site reads it there first and gets no e-mail for it.

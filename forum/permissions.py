@@ -18,7 +18,6 @@ from django.core.cache import cache
 from django.db.models import CharField, Exists, F, OuterRef, StringAgg, Subquery, Value
 from django.db.models.functions import Cast
 
-from forum.conf import conf
 from forum.core.roles import is_member, resolved
 from forum.models import Category, Post, Profile, Suspension, Topic, TrustLevel
 
@@ -452,10 +451,13 @@ def topic_abilities(user, topic: Topic) -> TopicAbilities:
 
 
 def can_propose_practice(user, topic: Topic) -> bool:
-    """Moderators and the editors who may add practices turn a solved,
-    public, listed topic that is not in the library yet into a draft practice
-    (conf.FORUM_PRACTICE_PERMISSION names the CMS permission)."""
+    """Moderators and editors (staff, who moderate too) turn a solved,
+    public, listed topic that is not in the library yet into a draft
+    practice; its accepted answer must be one every reader may read."""
     if not (is_member(user) and topic.solution_id and not topic.in_library):
+        return False
+    solution = topic.solution
+    if solution.is_deleted or solution.is_hidden or solution.awaiting_approval:
         return False
     if topic.is_deleted or not topic.is_visible or topic.awaiting_approval:
         return False
@@ -464,7 +466,4 @@ def can_propose_practice(user, topic: Topic) -> bool:
         and (topic.category.parent is None or topic.category.parent.is_public)
     ):
         return False
-    # Editors are staff; asking members' permissions would cost two queries.
-    return is_global_moderator(user) or (
-        user.is_staff and user.has_perm(conf.FORUM_PRACTICE_PERMISSION)
-    )
+    return is_global_moderator(user)

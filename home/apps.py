@@ -75,6 +75,11 @@ class HomeConfig(AppConfig):
         page_published.connect(
             tasks.seminar_published_later, dispatch_uid="home-seminar-published"
         )
+        from . import seminar_forum
+
+        page_published.connect(
+            seminar_forum.open_on_publish, dispatch_uid="home-seminar-open-discussion"
+        )
         for signal in (page_published, page_unpublished):
             signal.connect(
                 tasks.practice_changed_later,

@@ -54,5 +54,8 @@ def calendar_response(request, seminars, *, name: str, filename: str) -> HttpRes
     """The seminars as an .ics file: calendars subscribe to the URL or import it."""
     feed = calendar(request, seminars, name=name)
     answer = HttpResponse(feed.to_ical(), content_type="text/calendar; charset=utf-8")
-    answer["Content-Disposition"] = f'inline; filename="{slugify(filename)}.ics"'
+    # ASCII for the header; a Cyrillic slug slugifies to nothing.
+    answer["Content-Disposition"] = (
+        f'inline; filename="{slugify(filename) or "seminars"}.ics"'
+    )
     return answer

@@ -27,7 +27,7 @@ from forum.discussions import selectors as forum_selectors
 from forum.members import display
 from forum.permissions import can_flag_comment
 
-from . import selectors, seminar_forum
+from . import selectors
 from .blocks import AgendaBlock, BodyBlock, MaterialsBlock, OrganisersBlock
 from .calendar import calendar_response
 from .permissions import can_comment, can_like_comment
@@ -127,6 +127,7 @@ class HomePage(Page):
             PracticePage.objects.live()
             .public()
             .filter(locale_id=self.locale_id)
+            .prefetch_related("tags")
             .order_by("-first_published_at", "-pk")[:HOME_PRACTICES]
         )
         return context
@@ -300,12 +301,14 @@ class SeminarPage(RoutablePageMixin, Page):
     def speakers(self) -> list[Speaker]:
         return [item.speaker for item in self.seminar_speakers.all()]
 
-    def save_revision(self, *args, user=None, **kwargs):
-        """A seminar that asks for its discussion gets its forum category
-        (home/seminar_forum.py) before the revision records the page."""
-        if self.open_discussion and self.follow_up_category_id is None:
-            self.follow_up_category = seminar_forum.open_for(self, user)
-        return super().save_revision(*args, user=user, **kwargs)
+    def with_content_json(self, content):
+        """The page as a revision has it. A category the seminar opened when
+        it was published (home/seminar_forum.py) is set on the pages' rows,
+        not in the revisions saved before: publishing one of those keeps it."""
+        page = super().with_content_json(content)
+        if page.open_discussion and page.follow_up_category_id is None:
+            page.follow_up_category_id = self.follow_up_category_id
+        return page
 
     @property
     def is_upcoming(self) -> bool:

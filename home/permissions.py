@@ -82,3 +82,9 @@ def can_say_interest(user, seminar) -> bool:
     """Members say "I'm interested" in a published, upcoming seminar, to hear
     when its dates change or new materials are published."""
     return can_write(user) and seminar.live and seminar.is_upcoming
+
+
+def can_take_interest_back(user, seminar) -> bool:
+    """Taking it back is always possible, past seminar or suspended member:
+    it only stops notifications."""
+    return is_member(user)

@@ -19,6 +19,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from wagtail.models import (
     GroupApprovalTask,
     Locale,
@@ -27,6 +28,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+import pagecache
 from forum import permissions as forum_permissions
 from forum.models import Notification, Topic
 from forum.notifications import mail as notification_mail
@@ -65,16 +67,25 @@ class NotProposable(PermissionDenied):
 
 def propose(*, actor, topic: Topic) -> PracticePage:
     """The draft practice for a solved topic, in review; the existing one
-    when the topic was proposed before."""
-    existing = PracticePage.objects.filter(source_topic=topic).first()
-    if existing is not None:
-        return existing
+    when the topic was proposed before (two clicks make one draft)."""
     if not forum_permissions.can_propose_practice(actor, topic):
         raise PermissionDenied
     index = _library_for(topic.language)
-    question = topic.posts.get(number=1)
-    answer = topic.solution
     with transaction.atomic():
+        # The topic's row is the lock: one proposal at a time per topic.
+        Topic.objects.select_for_update().filter(pk=topic.pk).first()
+        existing = PracticePage.objects.filter(source_topic=topic).first()
+        if existing is not None:
+            return existing
+        question = topic.posts.get(number=1)
+        answer = topic.solution
+        if not (_readable(question) and _readable(answer)):
+            raise NotProposable(
+                _(
+                    "The question or its answer is hidden, deleted or waiting "
+                    "for a moderator."
+                )
+            )
         page = PracticePage(
             title=topic.title,
             slug=_free_slug(index, topic),
@@ -87,19 +98,22 @@ def propose(*, actor, topic: Topic) -> PracticePage:
             live=False,
             owner=actor,
         )
-        page.authors.add(
-            PracticeAuthor(
-                user_id=question.author_id, role=PracticeAuthor.Role.QUESTION
-            )
-        )
-        page.authors.add(
-            PracticeAuthor(user_id=answer.author_id, role=PracticeAuthor.Role.ANSWER)
-        )
+        for post, role in (
+            (question, PracticeAuthor.Role.QUESTION),
+            (answer, PracticeAuthor.Role.ANSWER),
+        ):
+            if post.author_id is not None:  # a former member is not credited
+                page.authors.add(PracticeAuthor(user_id=post.author_id, role=role))
         index.add_child(instance=page)
         page.save_revision(user=actor, log_action=True)
         review_workflow().start(page, actor)
     logger.info("Topic %s proposed as practice %s by %s", topic.pk, page.pk, actor.pk)
     return page
+
+
+def _readable(post) -> bool:
+    """What every reader of the public library may read."""
+    return not (post.is_deleted or post.is_hidden or post.awaiting_approval)
 
 
 def _library_for(language: str) -> PracticeIndexPage:
@@ -110,7 +124,7 @@ def _library_for(language: str) -> PracticeIndexPage:
     )
     found = found or libraries.first()
     if found is None:
-        raise NotProposable("The site has no practices library page yet.")
+        raise NotProposable(_("The site has no practices library page yet."))
     return found
 
 
@@ -126,7 +140,7 @@ def _free_slug(index, topic: Topic) -> str:
 def _seminar_in(locale: Locale, seminar_key) -> SeminarPage | None:
     if seminar_key is None:
         return None
-    versions = SeminarPage.objects.filter(translation_key=seminar_key)
+    versions = SeminarPage.objects.live().filter(translation_key=seminar_key)
     return versions.filter(locale=locale).first() or versions.first()
 
 
@@ -146,16 +160,20 @@ def review_workflow() -> Workflow:
 # After publishing ----------------------------------------------------------------
 
 
-def practice_changed(page_id: int) -> int:
-    """A practice was published or unpublished (home.practice_changed, an
-    outbox job): its topic is in the library while a version is live, and
-    the credited members hear of it once. Returns the notifications written."""
-    page = PracticePage.objects.filter(pk=page_id).select_related("locale").first()
-    if page is None or page.source_topic_id is None:
+@transaction.atomic
+def practice_changed(topic_id: int) -> int:
+    """A practice of this topic was published, unpublished or deleted
+    (home.practice_changed, an outbox job): the topic is in the library while
+    a practice of it is live, and the credited members hear of it once.
+    Returns the notifications written."""
+    topic = Topic.objects.select_for_update().filter(pk=topic_id).first()
+    if topic is None:
         return 0
-    versions = PracticePage.objects.filter(translation_key=page.translation_key)
+    versions = PracticePage.objects.filter(source_topic=topic)
     live = {p.locale.language_code: p for p in versions.live().select_related("locale")}
-    Topic.objects.filter(pk=page.source_topic_id).update(in_library=bool(live))
+    if topic.in_library != bool(live):
+        Topic.objects.filter(pk=topic.pk).update(in_library=bool(live))
+        pagecache.changed()  # the thread's note, outside any request
     if not live:
         return 0
     told = set(
@@ -179,5 +197,5 @@ def practice_changed(page_id: int) -> int:
         kind=Notification.Kind.PRACTICE, pages=pages, data={}
     )
     if written:
-        logger.info("Practice %s published: %d authors told", page_id, written)
+        logger.info("Practice of topic %s: %d authors told", topic_id, written)
     return written

@@ -209,19 +209,29 @@ def practice_library(index, request) -> dict:
         .distinct()
         .order_by("tag__name")
     )
-    seminars = {
-        seminar.translation_key: seminar
-        for seminar in apps.get_model("home", "SeminarPage")
-        .objects.filter(pk__in=every.values("seminar_id"))
+    # Each seminar once, in this library's language where it has a version.
+    seminars = {}
+    for seminar in (
+        apps.get_model("home", "SeminarPage")
+        .objects.live()
+        .public()
+        .filter(
+            translation_key__in=every.values("seminar__translation_key"),
+        )
         .order_by("-start_date")
-    }
+    ):
+        if (
+            seminar.translation_key not in seminars
+            or seminar.locale_id == index.locale_id
+        ):
+            seminars[seminar.translation_key] = seminar
     tag = request.GET.get("tag") or None
     seminar = seminars.get(_uuid(request.GET.get("seminar")))
     chosen = every
     if tag is not None:
         chosen = chosen.filter(tags__slug=tag)
     if seminar is not None:
-        chosen = chosen.filter(seminar=seminar)
+        chosen = chosen.filter(seminar__translation_key=seminar.translation_key)
     chosen = chosen.order_by("-first_published_at", "-pk").prefetch_related("tags")
     return {
         "practices": Paginator(chosen, PRACTICES_PER_PAGE).get_page(
@@ -231,6 +241,17 @@ def practice_library(index, request) -> dict:
         "tag": tag,
         "seminars": list(seminars.values()),
         "seminar": seminar,
+        # The filters, for the page links.
+        "filters": urlencode(
+            {
+                key: value
+                for key, value in (
+                    ("tag", tag),
+                    ("seminar", seminar and seminar.translation_key),
+                )
+                if value
+            }
+        ),
     }
 
 

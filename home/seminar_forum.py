@@ -1,15 +1,20 @@
 """A seminar opens its own discussion in the forum (SeminarPage.open_discussion).
 
-Saving a seminar that asks for it and has no follow-up category yet creates
-one, named after the seminar in each language it has (the others take the
-saved page's title until they are translated), with a pinned "Questions after
-the seminar" topic about it, written in the seminar's language by the editor
-who saved it. Its translations find and share the same category.
+Publishing a seminar that asks for it and has no follow-up category yet
+creates one, named after the seminar in each language it has (the others take
+the published page's title until they are translated), with a pinned
+"Questions after the seminar" topic about it, written in the seminar's
+language by the editor who published it. A draft opens nothing: an
+unpublished seminar's title stays out of the forum. The category is set on
+the rows of every version of the seminar at once, under a lock, so its
+translations share it; SeminarPage.with_content_json keeps it when a revision
+saved before it is published.
 """
 
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -18,15 +23,34 @@ from forum.discussions import services as forum
 from forum.models import Category
 from forum.permissions import can_change_topic_state, is_member
 
+from .models import SeminarPage
+
 logger = logging.getLogger(__name__)
 
 LANGUAGES = ("kk", "ru", "en")
 
 
+def open_on_publish(sender, instance, revision=None, **kwargs):
+    """page_published: a seminar that asks for a category and has none."""
+    if not isinstance(instance, SeminarPage):
+        return
+    if not instance.open_discussion or instance.follow_up_category_id is not None:
+        return
+    with transaction.atomic():
+        versions = SeminarPage.objects.select_for_update().filter(
+            translation_key=instance.translation_key
+        )
+        list(versions)  # the lock: one category, however many publish at once
+        category = open_for(instance, revision.user if revision else None)
+        versions.update(follow_up_category=category)
+    instance.follow_up_category = category
+
+
 def open_for(seminar, user) -> Category:
     """The seminar's follow-up category: its translations', or a new one."""
     shared = (
-        seminar.get_translations()
+        SeminarPage.objects.filter(translation_key=seminar.translation_key)
+        .exclude(pk=seminar.pk)
         .filter(follow_up_category__isnull=False)
         .values_list("follow_up_category", flat=True)
         .first()

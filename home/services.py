@@ -8,6 +8,7 @@ notified here.
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -20,7 +21,7 @@ from forum.notifications import services as notifications
 from search.api import index_later
 
 from .models import SeminarInterest, SeminarPage, SeminarState
-from .permissions import can_say_interest
+from .permissions import can_say_interest, can_take_interest_back
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,8 @@ def comment_like_toggle(*, actor, comment: XtdComment) -> bool:
 def seminar_interest_set(*, actor, seminar: SeminarPage, interested: bool) -> bool:
     """Say "I'm interested" in a seminar (every language of it), or take it
     back; saying it twice keeps one. Returns whether the member is interested."""
-    if not can_say_interest(actor, seminar):
+    allowed = can_say_interest if interested else can_take_interest_back
+    if not allowed(actor, seminar):
         raise PermissionDenied
     mine = SeminarInterest.objects.filter(
         user=actor, seminar_key=seminar.translation_key
@@ -75,25 +77,32 @@ def seminar_published(page_id: int) -> int:
     if seminar is None:
         return 0
     documents = seminar.document_ids
+    # Dates come from the original (the site's language, where it has a
+    # version): a translation published before it is synced again still
+    # carries the old ones, and must not announce them.
+    dates_from = _original(seminar)
     with transaction.atomic():
         state, created = SeminarState.objects.select_for_update().get_or_create(
             seminar_key=seminar.translation_key,
             defaults={
-                "start_date": seminar.start_date,
-                "end_date": seminar.end_date,
+                "start_date": dates_from.start_date,
+                "end_date": dates_from.end_date,
                 "documents": documents,
             },
         )
         if created:
             return 0
         news = []
-        if (state.start_date, state.end_date) != (seminar.start_date, seminar.end_date):
+        if (state.start_date, state.end_date) != (
+            dates_from.start_date,
+            dates_from.end_date,
+        ):
             news.append(
                 (
                     Notification.Kind.SEMINAR_DATES,
                     {
-                        "start": seminar.start_date.isoformat(),
-                        "end": seminar.end_date.isoformat(),
+                        "start": dates_from.start_date.isoformat(),
+                        "end": dates_from.end_date.isoformat(),
                     },
                 )
             )
@@ -102,7 +111,7 @@ def seminar_published(page_id: int) -> int:
             news.append((Notification.Kind.SEMINAR_MATERIALS, {"documents": added}))
         if not news:
             return 0
-        state.start_date, state.end_date = seminar.start_date, seminar.end_date
+        state.start_date, state.end_date = dates_from.start_date, dates_from.end_date
         state.documents = sorted(set(state.documents) | set(documents))
         state.save()
         pages = _in_each_members_language(seminar)
@@ -112,6 +121,19 @@ def seminar_published(page_id: int) -> int:
     if written:
         logger.info("Seminar %s changed: %d notifications", page_id, written)
     return written
+
+
+def _original(seminar: SeminarPage) -> SeminarPage:
+    """The seminar's live version in the site's language, else this one."""
+    return (
+        SeminarPage.objects.live()
+        .filter(
+            translation_key=seminar.translation_key,
+            locale__language_code=settings.LANGUAGE_CODE,
+        )
+        .first()
+        or seminar
+    )
 
 
 def _in_each_members_language(seminar: SeminarPage) -> dict[int, SeminarPage]:

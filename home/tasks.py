@@ -143,12 +143,13 @@ def seminar_published(page_id: int) -> int:
 
 
 def practice_changed_later(sender, instance, **kwargs):
-    """page_published and page_unpublished of a practice: its topic's mark
-    and its authors' notifications (home.practices.practice_changed)."""
-    if isinstance(instance, PracticePage):
-        outbox.enqueue("home.practice_changed", instance.pk)
+    """page_published and page_unpublished (also sent before a delete) of a
+    practice: its topic's mark and its authors' notifications
+    (home.practices.practice_changed)."""
+    if isinstance(instance, PracticePage) and instance.source_topic_id:
+        outbox.enqueue("home.practice_changed", instance.source_topic_id)
 
 
 @action("home.practice_changed")
-def practice_changed(page_id: int) -> int:
-    return practices.practice_changed(page_id)
+def practice_changed(topic_id: int) -> int:
+    return practices.practice_changed(topic_id)

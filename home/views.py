@@ -60,9 +60,14 @@ def seminar_interest(request, page_id: int):
         raise Http404
     if not request.user.is_authenticated:
         return redirect_to_login(seminar.url)
-    if not permissions.can_say_interest(request.user, seminar):
-        return HttpResponseForbidden()
     interested = request.POST.get("interested") == "1"
+    allowed = (
+        permissions.can_say_interest
+        if interested
+        else permissions.can_take_interest_back
+    )
+    if not allowed(request.user, seminar):
+        return HttpResponseForbidden()
     services.seminar_interest_set(
         actor=request.user, seminar=seminar, interested=interested
     )

@@ -191,3 +191,49 @@ def test_the_seminar_page_lists_its_practices(client, demo):
     practice = PracticePage.objects.get(locale__language_code="ru")
     html = client.get(practice.seminar.url).content.decode()
     assert 'id="practices"' in html and practice.url in html
+
+
+def test_rich_text_keeps_structure_and_links_and_drops_anything_active():
+    from home.practices import rich_text
+
+    cooked = (
+        '<p class="x" style="color:red" onclick="steal()">Read <strong>this</strong> '
+        '<a href="javascript:alert(1)">bad</a> <a href="https://gov.kz/x">good</a> '
+        '<a href="/ru/forum/t/a/1/">thread</a></p>'
+        '<img src="x" onerror="steal()"><script>steal()</script>'
+        "<iframe src=//evil></iframe><ul><li>one</li></ul>"
+    )
+    clean = rich_text(cooked)
+    for gone in (
+        "class=",
+        "style=",
+        "onclick",
+        "javascript:",
+        "<img",
+        "onerror",
+        "<script",
+        "<iframe",
+    ):
+        assert gone not in clean, gone
+    for kept in (
+        "<strong>this</strong>",
+        'href="https://gov.kz/x"',
+        'href="/ru/forum/t/a/1/"',
+        "<ul><li>one</li></ul>",
+    ):
+        assert kept in clean, kept
+
+
+def test_deleting_a_practice_takes_the_topic_out_of_the_library(
+    client, demo, django_capture_on_commit_callbacks
+):
+    topic = Topic.objects.get(title=SOLVED)
+    with django_capture_on_commit_callbacks(execute=True):
+        for page in PracticePage.objects.filter(source_topic=topic):
+            page.delete()
+    topic.refresh_from_db()
+    assert not topic.in_library
+    assert (
+        "This answer is in the practices library"
+        not in client.get(topic.get_absolute_url()).content.decode()
+    )

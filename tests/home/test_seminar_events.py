@@ -104,13 +104,16 @@ def test_the_seminar_page_links_its_calendar_and_says_upcoming(client, upcoming)
     assert 'href="/en/seminars/calendar.ics"' in index
 
 
-def test_a_seminar_is_past_once_its_last_local_day_is_over(demo):
+def test_a_seminar_is_past_once_its_last_local_day_is_over(demo, monkeypatch):
+    """20:30 UTC on 10 March is already 11 March in Almaty (UTC+5): a
+    seminar that ended on 10 March is past, though the UTC date says not."""
     page = seminar("en")
-    today = timezone.localdate()
-    page.end_date = today
-    assert page.is_upcoming
-    page.end_date = today - datetime.timedelta(days=1)
+    late_evening_utc = datetime.datetime(2026, 3, 10, 20, 30, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: late_evening_utc)
+    page.end_date = datetime.date(2026, 3, 10)
     assert not page.is_upcoming
+    page.end_date = datetime.date(2026, 3, 11)
+    assert page.is_upcoming
 
 
 # I'm interested -------------------------------------------------------------------
@@ -242,3 +245,16 @@ def test_the_notification_page_shows_the_news(client, upcoming, interested, publ
     html = client.get("/ru/forum/notifications/").content.decode()
     assert "У семинара, который вас интересует, новые даты" in html
     assert upcoming["ru"].title in html
+
+
+def test_interest_can_be_taken_back_after_the_seminar(client, upcoming, member):
+    client.force_login(member)
+    client.post(interest_url(upcoming["en"]), {"interested": "1"})
+    SeminarPage.objects.filter(translation_key=upcoming["en"].translation_key).update(
+        start_date=datetime.date(2020, 1, 1), end_date=datetime.date(2020, 1, 2)
+    )
+    html = client.get(upcoming["en"].url).content.decode()
+    assert 'aria-pressed="true"' in html  # the button to take it back
+    response = client.post(interest_url(upcoming["en"]), {"interested": "0"})
+    assert response.status_code == 302
+    assert not SeminarInterest.objects.filter(user=member).exists()

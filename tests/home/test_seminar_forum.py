@@ -229,7 +229,11 @@ def test_a_seminar_opens_its_own_category_and_questions_topic_once(
     )
     with django_capture_on_commit_callbacks(execute=True):
         index.add_child(instance=page)
-        page.save_revision(user=editor).publish()
+        page.save_revision(user=editor)
+    # A draft opens nothing: its title stays out of the forum.
+    assert not Category.objects.filter(slug__startswith="new-seminar").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        page.get_latest_revision().publish(user=editor)
     page.refresh_from_db()
     category = page.follow_up_category
     assert category is not None and category.slug == "new-seminar"
@@ -247,3 +251,8 @@ def test_a_seminar_opens_its_own_category_and_questions_topic_once(
     assert russian.follow_up_category_id == category.pk
     assert Category.objects.filter(slug__startswith="new-seminar").count() == 1
     assert Topic.objects.filter(category=category).count() == 1
+    # Publishing a revision saved before the category keeps it.
+    with django_capture_on_commit_callbacks(execute=True):
+        page.revisions.order_by("created_at").first().publish(user=editor)
+    page.refresh_from_db()
+    assert page.follow_up_category_id == category.pk
