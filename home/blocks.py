@@ -98,7 +98,19 @@ class DocumentBlock(blocks.StructBlock):
         context["kind_label"] = dict(self.KIND_CHOICES).get(value["kind"], "")
         file_language = value.get("language") or ""
         reader = translation.get_language()[:2]
-        if file_language in ("kk", "ru", "en") and file_language != reader:
+        # A translation that offers a file of its own (wagtail-localize lets
+        # a translator override the document; the language marker stays the
+        # original's) needs no notice: only a file shared with the original.
+        shared = (parent_context or {}).get("original_documents")
+        document = value.get("document")
+        own_file = (
+            shared is not None and document is not None and document.pk not in shared
+        )
+        if (
+            file_language in ("kk", "ru", "en")
+            and file_language != reader
+            and not own_file
+        ):
             # Named in itself, as the language switcher names it.
             context["file_language"] = file_language
             context["file_language_name"] = dict(self.LANGUAGE_CHOICES)[file_language]

@@ -324,6 +324,7 @@ class SeminarPage(RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["calendar_url"] = self.url + CALENDAR_FILE
+        context["original_documents"] = selectors.original_documents(self)
         context["interest"] = selectors.interest_of(request.user, self)
         follow_up = selectors.follow_up(request.user, self)
         context["follow_up"] = follow_up

@@ -143,6 +143,22 @@ class FollowUp:
     materials: dict = field(default_factory=dict)  # document id -> (topic, url)
 
 
+def original_documents(seminar) -> set[int]:
+    """The files the seminar's version in the site's language offers (this
+    page's own when it is that version)."""
+    if seminar.locale.language_code == settings.LANGUAGE_CODE:
+        return set(seminar.document_ids)
+    original = (
+        apps.get_model("home", "SeminarPage")
+        .objects.filter(
+            translation_key=seminar.translation_key,
+            locale__language_code=settings.LANGUAGE_CODE,
+        )
+        .first()
+    )
+    return set((original or seminar).document_ids)
+
+
 def block_document_id(block) -> int | None:
     """The document a materials block offers, or None (an image)."""
     if block.block_type != "document" or block.value["document"] is None:

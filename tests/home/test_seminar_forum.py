@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from wagtail.documents import get_document_model
 from wagtail.models import Locale
 
 from forum.discussions import services
@@ -256,3 +257,37 @@ def test_a_seminar_opens_its_own_category_and_questions_topic_once(
         page.revisions.order_by("created_at").first().publish(user=editor)
     page.refresh_from_db()
     assert page.follow_up_category_id == category.pk
+
+
+def test_a_translation_offers_its_own_file_and_says_nothing(
+    client, demo, django_capture_on_commit_callbacks
+):
+    """Per-language files: a translator overrides the Russian page's workbook
+    with a Russian file in wagtail-localize (the block's language marker
+    stays the original's "en"); only the pages still offering the English
+    file say so."""
+    Document = get_document_model()
+    russian_file = Document.objects.create(
+        title="Рабочая тетрадь", file="documents/rt.pdf"
+    )
+    page = seminar("ru")
+    materials = list(page.materials.raw_data)
+    for block in materials:
+        if block["type"] == "document" and block["value"]["kind"] == "workbook":
+            block["value"] = {
+                **block["value"],
+                "document": russian_file.pk,
+                "language": "ru",
+            }
+    page.materials = materials
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    with translation.override("ru"):
+        html = html_of(client, page.url)
+    assert russian_file.url in html
+    assert html.count('<span lang="en">English</span>') == 1  # the slides only
+    with translation.override("kk"):
+        assert (
+            html_of(client, seminar("kk").url).count('<span lang="en">English</span>')
+            == 2
+        )
