@@ -15,29 +15,28 @@ from forum.core.references import Reference
 from .models import PracticePage, SeminarPage
 
 
-def reference_for(seminar_key, material_id, language: str) -> Reference | None:
-    versions = list(
-        SeminarPage.objects.live()
-        .public()
-        .filter(translation_key=seminar_key)
-        .select_related("locale")
-    )
-    if not versions:
-        return None
-    # The reader's language, then the site's default, then the others.
+def _in_language(pages, language: str):
+    """The published, public version of `pages` a reader of `language` gets:
+    theirs, else the site's default, else any; None when none is published."""
     order = [
         language,
         settings.LANGUAGE_CODE,
         *(code for code, _ in settings.LANGUAGES),
     ]
-    seminar = min(
+    versions = pages.live().public().select_related("locale")
+    return min(
         versions,
-        key=lambda page: (
-            order.index(page.locale.language_code)
-            if page.locale.language_code in order
-            else len(order)
-        ),
+        key=lambda page: order.index(page.locale.language_code),
+        default=None,
     )
+
+
+def reference_for(seminar_key, material_id, language: str) -> Reference | None:
+    seminar = _in_language(
+        SeminarPage.objects.filter(translation_key=seminar_key), language
+    )
+    if seminar is None:
+        return None
     reference = Reference(
         seminar_key=seminar.translation_key,
         title=seminar.title,
@@ -59,18 +58,8 @@ def reference_for(seminar_key, material_id, language: str) -> Reference | None:
 def practice_for(topic, language: str) -> tuple[str, str] | None:
     """(title, URL) of the published practice made from `topic`, in the
     reader's language when it has one (conf.FORUM_PRACTICE_FOR)."""
-    versions = list(
-        PracticePage.objects.live()
-        .public()
-        .filter(source_topic=topic)
-        .select_related("locale")
-    )
-    if not versions:
-        return None
-    page = next(
-        (p for p in versions if p.locale.language_code == language), versions[0]
-    )
-    return page.title, page.url
+    page = _in_language(PracticePage.objects.filter(source_topic=topic), language)
+    return (page.title, page.url) if page is not None else None
 
 
 def seminar_choices(language: str) -> list[tuple[str, str]]:
