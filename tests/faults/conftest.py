@@ -188,6 +188,8 @@ class Celery:
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            # Its own process group: kill() takes the pool's children too.
+            start_new_session=True,
         )
         return self.processes[name]
 
@@ -204,9 +206,15 @@ class Celery:
         )  # fmt: skip
 
     def kill(self, name: str) -> None:
+        """As the kernel's OOM killer or a container stop does: the process
+        and its pool's children at once. Killing the parent alone left
+        children that could hold a row lock the next worker then waits on."""
         process = self.processes.pop(name)
-        os.kill(process.pid, signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
+
+    def log_tail(self, name: str, chars: int = 3000) -> str:
+        return (self.mail_dir.parent / f"{name}.log").read_text()[-chars:]
 
     def stop(self) -> None:
         for process in self.processes.values():
@@ -221,7 +229,7 @@ class Celery:
     def alive(self) -> None:
         for name, process in self.processes.items():
             if process.poll() is not None:
-                log = (self.mail_dir.parent / f"{name}.log").read_text()[-3000:]
+                log = self.log_tail(name)
                 pytest.fail(f"the {name} exited ({process.returncode}):\n{log}")
 
     def e_mails(self) -> list[str]:

@@ -370,11 +370,18 @@ def test_a_worker_killed_amid_e_mails_sends_each_once_at_most(
         unsent = EmailDelivery.objects.filter(sent_at__isnull=True).count()
         return len(celery.e_mails()) + unsent
 
-    wait_for(
-        lambda: settled(celery) and accounted_for() >= len(watchers),
-        timeout=RECOVERY_SECONDS,
-        what="every watcher's e-mail",
-    )
+    try:
+        wait_for(
+            lambda: settled(celery) and accounted_for() >= len(watchers),
+            timeout=RECOVERY_SECONDS,
+            what="every watcher's e-mail",
+        )
+    except pytest.fail.Exception as failure:
+        pending = list(Job.objects.pending().values_list("action", "attempts"))
+        pytest.fail(
+            f"{failure}; {accounted_for()} of {len(watchers)} accounted for; "
+            f"pending jobs {pending}\nworker log:\n{celery.log_tail('worker')}"
+        )
     recipients = [
         line for mail in celery.e_mails() for line in mail.splitlines()
         if line.startswith("To: ")
