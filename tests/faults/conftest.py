@@ -179,6 +179,7 @@ class Celery:
         # A test's own `env` overrides these (one sends e-mail through SMTP).
         self.env = worker_env(broker.url, **(defaults | env))
         self.processes: dict[str, subprocess.Popen] = {}
+        self.restarts = 0
 
     def start(self, name: str, *args: str) -> subprocess.Popen:
         log = open(self.mail_dir.parent / f"{name}.log", "ab")  # noqa: SIM115
@@ -226,11 +227,19 @@ class Celery:
                 process.kill()
                 process.wait()
 
-    def alive(self) -> None:
-        for name, process in self.processes.items():
-            if process.poll() is not None:
-                log = self.log_tail(name)
-                pytest.fail(f"the {name} exited ({process.returncode}):\n{log}")
+    def alive(self, *, supervised: bool = False) -> None:
+        """Fail when a process exited; `supervised` restarts the worker
+        instead, as production's `restart: unless-stopped` does
+        (docker-compose.yml), and counts it in `restarts`."""
+        for name, process in list(self.processes.items()):
+            if process.poll() is None:
+                continue
+            if supervised and name == "worker" and self.restarts < 3:
+                self.restarts += 1
+                self.start_worker()
+                continue
+            log = self.log_tail(name)
+            pytest.fail(f"the {name} exited ({process.returncode}):\n{log}")
 
     def e_mails(self) -> list[str]:
         """Every message written; Django's file backend may put several in one

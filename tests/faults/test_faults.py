@@ -120,7 +120,10 @@ def test_a_broker_outage_delays_a_replys_side_effects_and_loses_none(
     restarted = time.monotonic()
 
     def everything_there() -> bool:
-        celery.alive()
+        # celery 5.7 with kombu sometimes exits while reconnecting to a broker
+        # that came back (AttributeError on conninfo in the redis transport);
+        # production's supervisor restarts it, and nothing may be lost then.
+        celery.alive(supervised=True)
         return (
             Notification.objects.filter(user=member, post=post).exists()
             and any("To: alma@example.kz" in mail for mail in celery.e_mails())
@@ -134,6 +137,8 @@ def test_a_broker_outage_delays_a_replys_side_effects_and_loses_none(
     assert len([m for m in celery.e_mails() if "To: alma@example.kz" in m]) == 1
     timings["broker down: reply answered (s)"] = round(answered, 2)
     timings["broker back: notification, e-mail, both indexes (s)"] = round(recovered, 1)
+    if celery.restarts:
+        timings["broker back: worker restarted by its supervisor"] = celery.restarts
 
 
 def test_a_hanging_broker_costs_one_reply_a_moment_and_loses_nothing(
