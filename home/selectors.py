@@ -143,20 +143,26 @@ class FollowUp:
     materials: dict = field(default_factory=dict)  # document id -> (topic, url)
 
 
-def original_documents(seminar) -> set[int]:
-    """The files the seminar's version in the site's language offers (this
-    page's own when it is that version)."""
+def original_version(seminar):
+    """The seminar's live version in the site's language (Kazakh), the one
+    translations come from, else the seminar itself."""
     if seminar.locale.language_code == settings.LANGUAGE_CODE:
-        return set(seminar.document_ids)
+        return seminar
     original = (
         apps.get_model("home", "SeminarPage")
-        .objects.filter(
+        .objects.live()
+        .filter(
             translation_key=seminar.translation_key,
             locale__language_code=settings.LANGUAGE_CODE,
         )
         .first()
     )
-    return set((original or seminar).document_ids)
+    return original or seminar
+
+
+def original_documents(seminar) -> set[int]:
+    """The files the seminar's original version offers."""
+    return set(original_version(seminar).document_ids)
 
 
 def block_document_id(block) -> int | None:

@@ -8,7 +8,6 @@ notified here.
 
 import logging
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -20,6 +19,7 @@ from forum.notifications import mail as notification_mail
 from forum.notifications import services as notifications
 from search.api import index_later
 
+from . import selectors
 from .models import SeminarInterest, SeminarPage, SeminarState
 from .permissions import can_say_interest, can_take_interest_back
 
@@ -80,7 +80,7 @@ def seminar_published(page_id: int) -> int:
     # Dates come from the original (the site's language, where it has a
     # version): a translation published before it is synced again still
     # carries the old ones, and must not announce them.
-    dates_from = _original(seminar)
+    dates_from = selectors.original_version(seminar)
     with transaction.atomic():
         state, created = SeminarState.objects.select_for_update().get_or_create(
             seminar_key=seminar.translation_key,
@@ -121,19 +121,6 @@ def seminar_published(page_id: int) -> int:
     if written:
         logger.info("Seminar %s changed: %d notifications", page_id, written)
     return written
-
-
-def _original(seminar: SeminarPage) -> SeminarPage:
-    """The seminar's live version in the site's language, else this one."""
-    return (
-        SeminarPage.objects.live()
-        .filter(
-            translation_key=seminar.translation_key,
-            locale__language_code=settings.LANGUAGE_CODE,
-        )
-        .first()
-        or seminar
-    )
 
 
 def _in_each_members_language(seminar: SeminarPage) -> dict[int, SeminarPage]:
