@@ -16,3 +16,9 @@ def ago(moment: datetime.datetime, now: datetime.datetime | None = None) -> str:
     if now - moment < JUST_NOW:
         return gettext("just now")
     return gettext("%(since)s ago") % {"since": timesince(moment, now, depth=1)}
+
+
+def machine(moment: datetime.datetime) -> str:
+    """`moment` for a `<time datetime>` attribute: UTC, to the minute
+    ("2026-02-11T16:20Z"), which is all a list shows of it."""
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%MZ")

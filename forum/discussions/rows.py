@@ -1,7 +1,7 @@
 """Topic lists' rows, each rendered once per version of its topic.
 
 A row shows the topic's title and state, its category, tags and participants,
-its counts and its last poster: the same for every reader but two things,
+and its counts: the same for every reader but two things,
 whether the reader has unread posts in it (and the link to the first), and
 how long ago it was active, which changes with the hour. A row is rendered
 (forum/_topic_row.html) with markers for those, cut at the markers
@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import ngettext
 
 from forum.core import dates, fragment_cache
 from forum.discussions import selectors
@@ -28,7 +28,7 @@ from forum.discussions import selectors
 TEMPLATE = "forum/_topic_row.html"
 SECONDS = 24 * 60 * 60
 # Bump when TEMPLATE changes in a way cached rows must not outlive.
-VERSION = 2
+VERSION = 3
 
 STATE = "@@forum-row-state@@"
 UNREAD = "<!--@@forum-row-unread@@-->"
@@ -70,9 +70,8 @@ def _unread_link(topic) -> str:
         return ""
     count = topic.unread_count
     return format_html(
-        ' <a class="unread-count" href="{}" title="{}">{}</a>',
+        ' <a class="unread-count" href="{}">{}</a>',
         topic.get_post_url(topic.last_read + 1),
-        gettext("Jump to the first unread post"),
         ngettext("%(counter)s unread", "%(counter)s unread", count)
         % {"counter": count},
     )
@@ -96,5 +95,4 @@ def _key(topic, context: str) -> str:
         topic.like_count,
         topic.bumped_at.isoformat(),
         topic.participant_ids,
-        topic.last_poster_id,
     )

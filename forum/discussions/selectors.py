@@ -162,19 +162,17 @@ def topic_list(
 def topic_row_details(topics) -> None:
     """Load what a topic's row shows beyond the topic's own columns, for all
     of `topics` in three queries: `category` (with its parent), `tags`, and
-    `participants` (users, newest poster first) and `last_poster`."""
+    `participants` (users, newest poster first)."""
     categories = Category.objects.select_related("parent").in_bulk(
         {topic.category_id for topic in topics}
     )
     prefetch_related_objects(topics, "tags")
     ids = {pk for topic in topics for pk in topic.participant_ids}
-    ids |= {topic.last_poster_id for topic in topics} - {None}
     people = get_user_model().objects.select_related("profile").in_bulk(ids)
     for topic in topics:
         topic.category = categories[topic.category_id]
         shown = [pk for pk in topic.participant_ids if pk in people]
         topic.participants = [people[pk] for pk in shown]
-        topic.last_poster = people.get(topic.last_poster_id)
 
 
 # A member's unread and new counts (two COUNTs that grow with how much they

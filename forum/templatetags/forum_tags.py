@@ -1,6 +1,7 @@
 """Template tags for forum pages: names, avatars, category colours, "ago"."""
 
 from django import template
+from django.utils.encoding import uri_to_iri
 from django.utils.html import format_html
 
 from forum.core import dates, languages
@@ -30,6 +31,25 @@ def avatar(user, size=32, labelled=False):
 
 
 @register.simple_tag
+def participant(user):
+    return display.participant(user)
+
+
+@register.filter
+def iri(url: str) -> str:
+    """A URL with its percent-encoded letters back as letters ("/tags/фейк/",
+    not "/tags/%D1%84%D0%B5%D0%B9%D0%BA/"): a third of the bytes for Cyrillic,
+    and browsers encode them again when they follow the link."""
+    return uri_to_iri(url)
+
+
+@register.filter
+def datetime_attr(moment) -> str:
+    """A `<time datetime>` value to the minute, in UTC."""
+    return dates.machine(moment)
+
+
+@register.simple_tag
 def category_swatch(colour):
     """A square of the category's colour.
 
@@ -38,8 +58,8 @@ def category_swatch(colour):
     so no stylesheet can know it.
     """
     return format_html(
-        '<svg class="category-swatch" viewBox="0 0 1 1" aria-hidden="true" '
-        'focusable="false"><rect width="1" height="1" fill="{}"/></svg>',
+        '<svg class="category-swatch" aria-hidden="true">'
+        '<rect width="100%" height="100%" fill="{}"/></svg>',
         colour,
     )
 

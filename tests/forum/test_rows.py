@@ -120,3 +120,22 @@ def unread_count(client) -> int:
         r'href="[^"]*/unread/"[^>]*>[^<]*(?:<span class="count">(\d+))?', nav
     )
     return int(found.group(1) or 0)
+
+
+def test_a_row_carries_no_more_markup_than_it_shows(
+    forum, member, member2, make_topic
+):
+    """Thirty rows make a list page (issue #12: 25 KB for the page is the
+    goal): a row with its unread link, two participants, a Cyrillic tag and
+    every count stays under a kilobyte, and still names each participant
+    and labels each count for screen readers."""
+    topic = make_topic(author=member, tags=["фейк", "kpi"])
+    services.post_create(actor=member2, topic=topic, raw="Ответ из Алматы.")
+    row = row_of(topic, member)
+
+    assert len(row.encode()) < 1000, row
+    assert "/tags/фейк/" in row  # letters, not %D1%84…
+    names = re.findall(r'role="img" title="([^"]+)"', row)
+    assert len(names) == 2 and all(names), row
+    assert row.count("<span>") == 3  # "Replies: ", "Views: ", "Likes: "
+    assert re.search(r'datetime="\d{4}-\d\d-\d\dT\d\d:\d\dZ"', row), row
