@@ -447,10 +447,24 @@ def solution_clear(*, actor, topic: Topic) -> Topic:
 
 
 def topic_mark_read(*, user, topic: Topic, post_number: int):
-    """Move the member's read marker forward to `post_number`; never back."""
+    """Move the member's read marker forward to `post_number`; never back.
+
+    A topic from selectors.topic_for_page knows the member's marker: reading
+    again what they have read today writes nothing (a reload, the back button;
+    issue #12), as the visit's day is all that the trust levels count of
+    `last_visited_at`. What pointed at those posts is still marked read."""
     if not permissions.is_member(user):
         return
     now = timezone.now()
+    visited_at = getattr(topic, "reader_visited_at", None)
+    if (
+        visited_at is not None
+        and topic.reader_last_read is not None
+        and topic.reader_last_read >= post_number
+        and timezone.localdate(visited_at) == timezone.localdate(now)
+    ):
+        notifications.topic_read(user=user, topic=topic, post_number=post_number)
+        return
     updated = TopicReadState.objects.filter(user=user, topic=topic).update(
         last_read_post_number=Greatest("last_read_post_number", Value(post_number)),
         last_visited_at=now,

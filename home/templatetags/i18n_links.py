@@ -54,10 +54,7 @@ def site_contact() -> str:
 
 
 MENU_CACHE_SECONDS = 600
-
-
-def menu_cache_key(host: str, language: str) -> str:
-    return f"main-menu:{cache.get('main-menu-version', 0)}:{host}:{language}"
+MENU_VERSION_KEY = "main-menu-version"  # home.apps.pages_changed bumps it by name
 
 
 @register.simple_tag(takes_context=True)
@@ -65,22 +62,37 @@ def main_menu(context):
     """Pages marked "show in menus" under the home page, in the active language.
 
     Cached per host and language: every page shows the menu, and building it
-    costs several queries. home.apps clears it when a page is published,
-    unpublished, moved or renamed.
+    costs several queries. home.apps bumps the version when a page is
+    published, unpublished, moved or renamed, which every cached menu carries:
+    one cache round trip reads both. The header and the footer share one
+    request's look-up.
     """
     request = context["request"]
-    key = menu_cache_key(request.get_host(), get_language())
-    items = cache.get(key)
-    if items is None:
-        site = Site.find_for_request(request)
-        if site is None:
-            return []
-        root = site.root_page.localized
-        items = [
-            {"title": child.title, "url": child.get_url(request), "path": child.path}
-            for child in root.get_children().live().in_menu().public()
-        ]
-        cache.set(key, items, MENU_CACHE_SECONDS)
+    language = get_language()
+    known = getattr(request, "_main_menu", None)
+    if known is None or known[0] != language:
+        known = (language, _menu_items(request, language))
+        request._main_menu = known
     current = context.get("page")
     current_path = current.path if isinstance(current, Page) else ""
-    return [{**item, "active": current_path.startswith(item["path"])} for item in items]
+    return [
+        {**item, "active": current_path.startswith(item["path"])} for item in known[1]
+    ]
+
+
+def _menu_items(request, language: str) -> list[dict]:
+    key = f"main-menu:{request.get_host()}:{language}"
+    found = cache.get_many([MENU_VERSION_KEY, key])
+    version = found.get(MENU_VERSION_KEY, 0)
+    if key in found and found[key][0] == version:
+        return found[key][1]
+    site = Site.find_for_request(request)
+    if site is None:
+        return []
+    root = site.root_page.localized
+    items = [
+        {"title": child.title, "url": child.get_url(request), "path": child.path}
+        for child in root.get_children().live().in_menu().public()
+    ]
+    cache.set(key, (version, items), MENU_CACHE_SECONDS)
+    return items

@@ -122,9 +122,7 @@ def unread_count(client) -> int:
     return int(found.group(1) or 0)
 
 
-def test_a_row_carries_no_more_markup_than_it_shows(
-    forum, member, member2, make_topic
-):
+def test_a_row_carries_no_more_markup_than_it_shows(forum, member, member2, make_topic):
     """Thirty rows make a list page (issue #12: 25 KB for the page is the
     goal): a row with its unread link, two participants, a Cyrillic tag and
     every count stays under a kilobyte, and still names each participant

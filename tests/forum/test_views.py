@@ -1,13 +1,16 @@
 """The topic page, the composer and the actions on posts, through the views."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from forum.discussions import services
-from forum.models import Draft, Post, Topic
+from forum.models import Draft, Post, Topic, TopicReadState
 
 
 def textarea(body: str) -> str:
@@ -50,6 +53,32 @@ class TestTopicPage:
         client.get(topic.get_absolute_url())  # reads posts 1-20
         body = client.get(topic.get_absolute_url()).content.decode()
         assert f'href="{topic.get_post_url(21)}#post-21"' in body
+
+    def test_reading_again_what_was_read_today_writes_nothing(
+        self, client, make_topic, member2
+    ):
+        """A reload moves no marker: no UPDATE, no commit (issue #12). Reading
+        on, or coming back another day, writes as before."""
+        topic = make_topic(replies=24)
+        client.force_login(member2)
+        client.get(topic.get_absolute_url())  # reads posts 1-20
+        state = TopicReadState.objects.get(user=member2, topic=topic)
+        assert state.last_read_post_number == 20
+
+        with CaptureQueriesContext(connection) as reload:
+            client.get(topic.get_absolute_url())
+        assert not [q for q in reload if q["sql"].startswith(("UPDATE", "INSERT"))]
+
+        client.get(topic.get_absolute_url() + "?page=2")  # reads on: 21-25
+        state.refresh_from_db()
+        assert state.last_read_post_number == 25
+
+        yesterday = timezone.now() - timedelta(days=1)
+        TopicReadState.objects.filter(pk=state.pk).update(last_visited_at=yesterday)
+        client.get(topic.get_absolute_url())
+        state.refresh_from_db()
+        assert state.last_visited_at > yesterday + timedelta(hours=23)
+        assert state.last_read_post_number == 25  # never back
 
     def test_views_are_counted_once_per_member_or_visitor(
         self, client, make_topic, member2

@@ -81,3 +81,22 @@ def test_scheduled_news_goes_live_when_due(demo, client, monkeypatch, due):
 
     assert NewsPage.objects.get(pk=article.pk).live is due
     assert client.get("/en/news/new-article/").status_code == (200 if due else 404)
+
+
+def test_the_main_menu_shows_a_page_once_it_is_published_into_it(demo, client):
+    """The menu is cached per host and language (home/templatetags/i18n_links.py)
+    and read once for the header and the footer: publishing a page shown in
+    menus reaches both at once."""
+    article = new_article(language="en", show_in_menus=True)
+    index = article.get_parent()
+    index.show_in_menus = False  # so that the link found is the article's
+    index.save_revision().publish()
+    assert "/new-article/" not in client.get("/en/forum/").content.decode()
+    home = index.get_parent()
+    article.move(home, pos="last-child")
+    article.refresh_from_db()
+    article.save_revision().publish()
+
+    body = client.get("/en/forum/").content.decode()
+    header, footer = body.split("<main", 1)[0], body.rsplit("</main>", 1)[1]
+    assert article.url in header and article.url in footer
