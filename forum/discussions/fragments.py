@@ -47,6 +47,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
 from forum.core import fragment_cache
+from forum.discussions.forms import PostForm
 from forum.models import Post
 
 CONTENT_TEMPLATE = "forum/_post_content.html"
@@ -156,6 +157,84 @@ def _stencil(facts: _Facts) -> list[str]:
     )
     html = render_to_string(FRAME_TEMPLATE, {"post": post, "csrf_token": CSRF})
     return fragment_cache.split(html, _MARKERS)
+
+
+# The topic's heading ------------------------------------------------------------
+
+HEADING_TEMPLATE = "forum/_topic_heading.html"
+# Bump when HEADING_TEMPLATE changes in a way cached headings must not outlive.
+HEADING_VERSION = 1
+
+
+def topic_heading(topic) -> SafeString:
+    """The topic's title, category, tags and state badges, from the cache:
+    the tags cost the page a query and the ORM compiling it, the rest a dozen
+    template lookups. Keyed like a list's row (forum/discussions/rows.py):
+    the topic's columns shown and the fragments' stamp, which moves when a
+    category, a tag or a topic's tags change."""
+    key = fragment_cache.key(
+        "heading",
+        topic.pk,
+        fragment_cache.context_key(HEADING_VERSION),
+        topic.title,
+        topic.language,
+        topic.category_id,
+        topic.solution_id is not None,
+        topic.is_pinned,
+        topic.is_closed,
+        topic.is_archived,
+        topic.is_visible,
+        topic.is_deleted,
+    )
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(HEADING_TEMPLATE, {"topic": topic})
+        cache.set(key, html, CONTENT_SECONDS)
+    return mark_safe(html)  # noqa: S308 - our template's output
+
+
+# The reply composer -------------------------------------------------------------
+
+COMPOSER_TEMPLATE = "forum/includes/composer_fields.html"
+RAW = "@@forum-composer-raw@@"
+REPLY_TO = "9090909090909093"  # a number, as the hidden field's value is
+TOPIC = "@@forum-composer-topic@@"
+_COMPOSER_MARKERS = re.compile("|".join(map(re.escape, (RAW, REPLY_TO, TOPIC))))
+
+
+def reply_fields(topic, *, raw: str, reply_to, can_upload: bool) -> SafeString:
+    """The topic page's reply composer (COMPOSER_TEMPLATE for an unbound
+    PostForm holding `raw` and `reply_to`), from a stencil.
+
+    The composer is the same on every topic but for the topic's id, the saved
+    draft or quote, and whether the member may upload: building the form and
+    rendering its fields and widgets cost as much as all twenty posts of the
+    page, so that happens once per language and those facts. A form sent back
+    with errors is drawn by the template itself (views.reply)."""
+    stencils = _STENCILS if not settings.DEBUG else {}
+    facts = ("composer", translation.get_language(), can_upload, reply_to is not None)
+    stencil = stencils.get(facts)
+    if stencil is None:
+        initial = {"raw": RAW, "reply_to": REPLY_TO if reply_to is not None else None}
+        html = render_to_string(
+            COMPOSER_TEMPLATE,
+            {
+                "form": PostForm(initial=initial, topic=topic),
+                "topic_id": TOPIC,
+                "heading_level": 3,
+                "can_upload": can_upload,
+            },
+        )
+        stencil = fragment_cache.split(html, _COMPOSER_MARKERS)
+        if len(stencils) >= _STENCILS_MAX:
+            stencils.clear()
+        stencils[facts] = stencil
+    values = {
+        RAW: conditional_escape(raw),
+        REPLY_TO: str(reply_to),
+        TOPIC: str(topic.pk),
+    }
+    return mark_safe(fragment_cache.fill(stencil, values))  # noqa: S308 - our template's output
 
 
 # The content --------------------------------------------------------------------

@@ -131,6 +131,7 @@ def topic_detail(request, slug, topic_id, number=None):
         first_unread = last_read + 1
     context = {
         "topic": topic,
+        "heading_html": fragments.topic_heading(topic),
         "posts": posts,
         "posts_html": fragments.render_posts(
             request, posts.object_list, topic, focus=number
@@ -147,8 +148,13 @@ def topic_detail(request, slug, topic_id, number=None):
     if topic.in_library:
         context["practice"] = references.practice_for(topic, get_language()[:2])
     if context["can"].reply:
-        context["reply_form"] = _reply_form(request, topic)
-        context["can_upload"] = permissions.can_upload(request.user)
+        initial = _reply_initial(request, topic)
+        context["reply_fields"] = fragments.reply_fields(
+            topic,
+            raw=initial.get("raw") or "",
+            reply_to=initial.get("reply_to"),
+            can_upload=permissions.can_upload(request.user),
+        )
     elif permissions.is_suspended(request.user):
         context["suspension"] = moderation.active_suspension(request.user)
     # Served again from the anonymous page cache, the page still counts a view.
@@ -157,8 +163,8 @@ def topic_detail(request, slug, topic_id, number=None):
     )
 
 
-def _reply_form(request, topic, data=None):
-    """The reply composer, prefilled from a saved draft or a quote (`topic`
+def _reply_initial(request, topic) -> dict:
+    """What the reply composer starts with: a saved draft or a quote (`topic`
     from selectors.topic_for_page, for a member)."""
     initial = {}
     if topic.reader_draft_raw is not None:  # from selectors.topic_for_page
@@ -174,7 +180,7 @@ def _reply_form(request, topic, data=None):
         )
         if quoted is not None and permissions.can_read_post(request.user, quoted):
             initial = {"raw": quote_markdown(quoted, quoted.raw), "reply_to": quoted.pk}
-    return PostForm(data, initial=initial, topic=topic)
+    return initial
 
 
 def quote_markdown(post, text: str) -> str:
@@ -320,6 +326,7 @@ def reply(request, topic_id):
     )
     context = {
         "topic": topic,
+        "heading_html": fragments.topic_heading(topic),
         "posts": posts,
         "posts_html": fragments.render_posts(request, posts.object_list, topic),
         "can": permissions.topic_abilities(request.user, topic),

@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from forum.discussions import fragments, selectors, services
-from forum.models import Post
+from forum.discussions.forms import PostForm
+from forum.models import Post, Topic
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -146,3 +147,68 @@ def test_a_marker_in_a_posts_text_stays_text(make_topic, member, member2):
     html, _ = page_of(member, topic)
 
     assert "Try @@forum-csrf@@ and 9090909090909091." in html
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+@pytest.mark.parametrize("can_upload", [True, False])
+@pytest.mark.parametrize(
+    "raw, reply_to",
+    [
+        ("", None),
+        (
+            '> @alma [wrote](/t/1/2/):\n> <script>alert("@@forum-composer-topic@@")'
+            "</script>\n\n",
+            7,
+        ),
+        ("Черновик ответа & <b>", None),
+    ],
+    ids=["empty", "quote", "draft"],
+)
+def test_the_composer_stencil_gives_what_the_template_gives(
+    make_topic, language, can_upload, raw, reply_to
+):
+    """The reply composer from its stencil is the template's HTML for the same
+    form, byte for byte, and a marker typed in a draft stays text."""
+    topic = make_topic()
+    with translation.override(language):
+        expected = render_to_string(
+            fragments.COMPOSER_TEMPLATE,
+            {
+                "form": PostForm(
+                    initial={"raw": raw, "reply_to": reply_to}, topic=topic
+                ),
+                "topic_id": topic.pk,
+                "heading_level": 3,
+                "can_upload": can_upload,
+            },
+        )
+        for _ in range(2):  # built, then from the stencil
+            html = fragments.reply_fields(
+                topic, raw=raw, reply_to=reply_to, can_upload=can_upload
+            )
+            assert html == expected
+    assert "<script>" not in html
+
+
+def test_the_topic_heading_is_cached_and_fresh_after_every_change_it_shows(
+    client, make_topic, member, moderator
+):
+    """The heading (title, category, tags, state) costs a warm page no query,
+    and shows a new tag, title or state at once."""
+    topic = make_topic(author=member, tags=["media"])
+    client.force_login(member)
+    client.get(topic.get_absolute_url())
+    with CaptureQueriesContext(connection) as warm:
+        body = client.get(topic.get_absolute_url()).content.decode()
+    assert "#media" in body
+    assert not [q for q in warm if "forum_topic_tags" in q["sql"]]
+
+    services.topic_edit(actor=member, topic=topic, tags=["media", "брифинг"])
+    body = client.get(topic.get_absolute_url()).content.decode()
+    assert 'href="/en/forum/tags/брифинг/">#брифинг</a>' in body
+
+    services.topic_edit(actor=member, topic=topic, title="A renamed topic title")
+    services.topic_set_state(actor=moderator, topic=topic, closed=True)
+    body = client.get(Topic.objects.get(pk=topic.pk).get_absolute_url()).content
+    heading = body.decode().split('<div id="posts"')[0]
+    assert "A renamed topic title</h1>" in heading and ">Closed</span>" in heading
