@@ -35,16 +35,29 @@ def _language_links(request, page) -> list[dict]:
         ):
             translations[translation.locale.language_code] = translation
     current = get_language()
+    path = request.get_full_path()
     links = []
     for code, name in settings.LANGUAGES:
         if code in translations:
             url = translations[code].get_url(request)
         else:
-            url = translate_url(request.get_full_path(), code)
+            url = _in_language(path, current, code)
         links.append(
             {"code": code, "name": name, "url": url, "current": code == current}
         )
     return links
+
+
+def _in_language(path: str, current: str, code: str) -> str:
+    """`path` under the language prefix of `code`. No URL pattern here is
+    translated, so swapping the prefix is what django's translate_url finds
+    by resolving the path and reversing it for each language, at a fraction
+    of the cost (every page shows the switcher twice); a path without the
+    current prefix goes the long way."""
+    prefix = f"/{current}/"
+    if path.startswith(prefix):
+        return f"/{code}/{path[len(prefix) :]}"
+    return translate_url(path, code)
 
 
 @register.simple_tag
