@@ -47,7 +47,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
 from forum.core import fragment_cache
-from forum.discussions.forms import PostForm
 from forum.models import Post
 
 CONTENT_TEMPLATE = "forum/_post_content.html"
@@ -202,9 +201,12 @@ TOPIC = "@@forum-composer-topic@@"
 _COMPOSER_MARKERS = re.compile("|".join(map(re.escape, (RAW, REPLY_TO, TOPIC))))
 
 
-def reply_fields(topic, *, raw: str, reply_to, can_upload: bool) -> SafeString:
+def reply_fields(
+    topic, *, form_class, raw: str, reply_to, can_upload: bool
+) -> SafeString:
     """The topic page's reply composer (COMPOSER_TEMPLATE for an unbound
-    PostForm holding `raw` and `reply_to`), from a stencil.
+    `form_class`, the views' PostForm, holding `raw` and `reply_to`), from a
+    stencil.
 
     The composer is the same on every topic but for the topic's id, the saved
     draft or quote, and whether the member may upload: building the form and
@@ -219,7 +221,7 @@ def reply_fields(topic, *, raw: str, reply_to, can_upload: bool) -> SafeString:
         html = render_to_string(
             COMPOSER_TEMPLATE,
             {
-                "form": PostForm(initial=initial, topic=topic),
+                "form": form_class(initial=initial, topic=topic),
                 "topic_id": TOPIC,
                 "heading_level": 3,
                 "can_upload": can_upload,

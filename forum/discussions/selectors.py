@@ -31,6 +31,8 @@ import pagecache
 from forum import permissions
 from forum.core import keyset, roles
 from forum.core.markdown import existing_usernames, mentioned_usernames
+from forum.core.params import MAX_ID
+from forum.core.prepared import Prepared
 from forum.discussions.models import readable_post
 from forum.models import (
     Bookmark,
@@ -232,7 +234,10 @@ def topic_for_reader(user, topic_id: int) -> Topic:
     Members-only topics answer 404 to visitors too: nothing of them leaks, not
     even whether they exist.
     """
-    return _readable(user, _topic_rows().filter(pk=topic_id))
+    found = _TOPIC_BY_PK(topic_id) if 0 < topic_id <= MAX_ID else []
+    if not found or not permissions.can_see_topic(user, found[0]):
+        raise Http404
+    return found[0]
 
 
 def topic_for_page(user, topic_id: int) -> Topic:
@@ -311,33 +316,73 @@ def _datetime_from_db(value):
     )
 
 
-def _topic_rows():
-    return Topic.objects.select_related(
-        "category", "category__parent", "solution", "solution__author__profile"
+# The topic page's two main queries are compiled once per process
+# (forum.core.prepared): Django compiling them cost more than running them.
+# One row by its key, with no ORDER BY.
+_TOPIC_BY_PK = Prepared(
+    lambda pk: (
+        Topic.objects.select_related(
+            "category", "category__parent", "solution", "solution__author__profile"
+        )
+        .filter(pk=pk)
+        .order_by()[:1]
     )
+)
 
 
-def _readable(user, topics) -> Topic:
-    # One row by its key: no ORDER BY, which costs Django more to compile
-    # than the rest of this query (it compares every selected column).
-    topic = next(iter(topics.order_by()[:1]), None)
-    if topic is None or not permissions.can_see_topic(user, topic):
-        raise Http404
-    return topic
+def _posts_query(*, see_deleted: bool, moderate: bool, member: bool, author_id=None):
+    # No author, profile or replied-to post: the posts' cached fragments show
+    # those (forum/discussions/fragments.py loads them for the ones missing).
+    posts = Post.objects.defer("raw").order_by("number")
+    if not see_deleted:
+        posts = posts.filter(deleted_at__isnull=True)
+    if not moderate:
+        # Held posts: their author and moderators only (hidden ones stay in
+        # place, their text replaced: see `_with_abilities`).
+        mine = Q(author_id=author_id) if member else Q(pk__in=[])
+        posts = posts.filter(Q(awaiting_approval=False) | mine)
+    return posts
+
+
+def _reader_facts(user, topic: Topic) -> dict:
+    return {
+        "see_deleted": permissions.can_see_deleted_posts(user, topic),
+        "moderate": permissions.can_moderate(user, topic.category),
+        "member": permissions.is_member(user),
+    }
 
 
 def _posts(user, topic: Topic):
-    # No author, profile or replied-to post: the posts' cached fragments show
-    # those (forum/discussions/fragments.py loads them for the ones missing).
-    posts = Post.objects.filter(topic=topic).defer("raw").order_by("number")
-    if not permissions.can_see_deleted_posts(user, topic):
-        posts = posts.filter(deleted_at__isnull=True)
-    if not permissions.can_moderate(user, topic.category):
-        # Held posts: their author and moderators only (hidden ones stay in
-        # place, their text replaced: see `_with_abilities`).
-        mine = Q(author=user) if permissions.is_member(user) else Q(pk__in=[])
-        posts = posts.filter(Q(awaiting_approval=False) | mine)
-    return posts
+    facts = _reader_facts(user, topic)
+    author_id = user.pk if facts["member"] else None
+    return _posts_query(**facts, author_id=author_id).filter(topic=topic)
+
+
+def _prepared_page(facts: dict) -> Prepared:
+    """Posts numbered (first, last] of a topic, as a reader with these
+    facts sees them; the author's own held posts too for a member."""
+    key = tuple(sorted(facts.items()))
+    prepared = _PAGE_QUERIES.get(key)
+    if prepared is None:
+        if facts["member"] and not facts["moderate"]:
+            prepared = Prepared(
+                lambda topic_id, first, last, author_id: _posts_query(
+                    **facts, author_id=author_id
+                ).filter(topic_id=topic_id, number__gt=first, number__lte=last),
+                arity=4,
+            )
+        else:
+            prepared = Prepared(
+                lambda topic_id, first, last: _posts_query(**facts).filter(
+                    topic_id=topic_id, number__gt=first, number__lte=last
+                ),
+                arity=3,
+            )
+        _PAGE_QUERIES[key] = prepared
+    return prepared
+
+
+_PAGE_QUERIES: dict = {}
 
 
 @dataclass
@@ -378,9 +423,11 @@ def topic_posts(
         number = min(max(int(page_number), 1), last_page)
     except (TypeError, ValueError):
         number = 1
-    posts = _posts(user, topic).filter(
-        number__gt=(number - 1) * per_page, number__lte=number * per_page
-    )
+    facts = _reader_facts(user, topic)
+    values = [topic.pk, (number - 1) * per_page, number * per_page]
+    if facts["member"] and not facts["moderate"]:
+        values.append(user.pk)
+    posts = _prepared_page(facts)(*values)
     return PostsPage(
         number=number,
         last_page=last_page,

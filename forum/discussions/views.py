@@ -151,6 +151,7 @@ def topic_detail(request, slug, topic_id, number=None):
         initial = _reply_initial(request, topic)
         context["reply_fields"] = fragments.reply_fields(
             topic,
+            form_class=PostForm,
             raw=initial.get("raw") or "",
             reply_to=initial.get("reply_to"),
             can_upload=permissions.can_upload(request.user),

@@ -184,7 +184,11 @@ def test_the_composer_stencil_gives_what_the_template_gives(
         )
         for _ in range(2):  # built, then from the stencil
             html = fragments.reply_fields(
-                topic, raw=raw, reply_to=reply_to, can_upload=can_upload
+                topic,
+                form_class=PostForm,
+                raw=raw,
+                reply_to=reply_to,
+                can_upload=can_upload,
             )
             assert html == expected
     assert "<script>" not in html
