@@ -1,7 +1,6 @@
 """Template tags for moderation: the flag reasons and the header's queue link."""
 
 from django import template
-from django.core.cache import cache
 
 from forum import permissions
 from forum.discussions import selectors
@@ -9,33 +8,24 @@ from forum.models import Flag
 
 register = template.Library()
 
-# How long the header remembers that a member is not a reviewer: ordinary
-# pages then cost no query for it. Naming someone a moderator shows the link
-# within this many seconds; the queue itself checks permission on every request.
-REVIEWER_CACHE_SECONDS = 300
-
 
 @register.simple_tag
 def flag_reasons():
     return Flag.Reason.choices
 
 
-def _is_reviewer(user) -> bool:
-    if user.is_staff:
-        return permissions.can_review(user)
-    key = f"forum:reviewer:{user.pk}"
-    cached = cache.get(key)
-    if cached is None:
-        cached = permissions.can_review(user)
-        cache.set(key, cached, REVIEWER_CACHE_SECONDS)
-    return cached
-
-
 @register.inclusion_tag("forum/includes/review_link.html", takes_context=True)
 def review_link(context):
-    """The link to the review queue with its pending count, for reviewers only."""
+    """The link to the review queue with its pending count, for reviewers
+    only: who reviews comes from the member's permission facts, which the
+    page has read already (forum.permissions, cached), so naming a moderator
+    shows the link as soon as the facts change."""
     user = context.get("user")
-    if user is None or not permissions.is_member(user) or not _is_reviewer(user):
+    if (
+        user is None
+        or not permissions.is_member(user)
+        or not permissions.can_review(user)
+    ):
         return {"show": False}
     return {
         "show": True,

@@ -9,10 +9,12 @@ import io
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
+from forum import permissions
 from forum.discussions import services
 from forum.management.commands.forum_repair import repair_counters
 from forum.members import trust
@@ -574,6 +576,11 @@ class TestQueue:
         assert f'href="{url}"' in moderator_page
         assert '<span class="count">3<' in moderator_page
         assert f'href="{url}"' not in member_page
+
+        # Named a moderator: the link shows on the next page, not minutes later.
+        Group.objects.get(name=permissions.MODERATORS_GROUP).user_set.add(member)
+        member_page = client.get(reverse("forum:latest")).content.decode()
+        assert f'href="{url}"' in member_page
 
     def test_suspending_the_author_from_the_queue_asks_days_and_a_reason(
         self, client, flagged_posts, moderator, django_capture_on_commit_callbacks
