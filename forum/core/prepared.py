@@ -14,8 +14,8 @@ sends the SQL with its values and builds the instances.
     )
     topic_by_pk(42)  # [<Topic: …>]
 
-The queryset must be a plain model query (no values(), prefetch_related,
-annotations or related manager), and its SQL must not depend on anything but
+The queryset must be a plain model query (no values(), prefetch_related or
+related manager), and its SQL must not depend on anything but
 the placeholders: nothing read from the clock, the settings or the request.
 Each placeholder must reach the SQL as a parameter of its own; one that
 Django folds into the SQL text, or drops, is refused when compiling.
@@ -93,8 +93,7 @@ class _Recipe:
         if used != set(range(len(placeholders))):
             raise ValueError(f"a placeholder is not a parameter of: {self.sql}")
         klass_info = compiler.klass_info
-        if compiler.annotation_col_map:
-            raise ValueError("Prepared takes querysets without annotations")
+        self.annotations = list((compiler.annotation_col_map or {}).items())
         self.compiler = compiler
         self.model = klass_info["model"]
         fields = klass_info["select_fields"]
@@ -109,5 +108,7 @@ class _Recipe:
             obj = self.model.from_db(using, self.init_list, row[self.start : self.end])
             for populator in self.populators:
                 populator.populate(row, obj)
+            for name, position in self.annotations:
+                setattr(obj, name, row[position])
             objects.append(obj)
         return objects

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
@@ -131,6 +132,23 @@ def topic_list(
     """A page of topics after the cursor `after` (forum.core.keyset): the
     same cost on every page, and no count. `seminar` (a Reference) keeps the
     topics that discuss it."""
+    per_page = per_page or TOPICS_PER_PAGE
+    if (
+        view == "latest"
+        and after is None
+        and tag is None
+        and seminar is None
+        and per_page == TOPICS_PER_PAGE
+    ):
+        # The first page of the latest topics, and of a category's: most
+        # list views, from SQL compiled once (forum.core.prepared).
+        member = permissions.is_member(user)
+        values = [user.pk] if member else []
+        if category is not None:
+            values.append(category.pk)
+        prepared = _LATEST_FIRST_PAGE[member, category is not None]
+        page = keyset.first_page(prepared(*values), Topic, LIST_ORDER[view], per_page)
+        return _topic_list(page, view=view, category=category, period=period)
     topics = _topics(user)
     if seminar is not None:
         topics = topics.filter(seminar_key=seminar.seminar_key)
@@ -146,19 +164,41 @@ def topic_list(
         topics = _new(topics, user)
     elif view == "top" and (days := TOP_PERIODS.get(period)):
         topics = topics.filter(created_at__gte=timezone.now() - timedelta(days=days))
-    page = keyset.page(topics, LIST_ORDER[view], after, per_page or TOPICS_PER_PAGE)
+    page = keyset.page(topics, LIST_ORDER[view], after, per_page)
+    return _topic_list(
+        page, view=view, category=category, tag=tag, period=period, seminar=seminar
+    )
+
+
+def _topic_list(page, **list_fields) -> TopicList:
     for topic in page.object_list:
         last_read = getattr(topic, "last_read", None)
         unread = topic.highest_post_number - last_read if last_read is not None else 0
         topic.unread_count = max(unread, 0)
-    return TopicList(
-        view=view,
-        page=page,
-        category=category,
-        tag=tag,
-        period=period,
-        seminar=seminar,
-    )
+    return TopicList(page=page, **list_fields)
+
+
+def _latest_first_page(member: bool, in_category: bool) -> Prepared:
+    def build(*values):
+        values = list(values)
+        # A member is all _topics asks of its reader, and its key.
+        user = get_user_model()(pk=values.pop(0)) if member else AnonymousUser()
+        topics = _topics(user)
+        if in_category:
+            category = values.pop(0)
+            topics = topics.filter(
+                Q(category_id=category) | Q(category__parent_id=category)
+            )
+        return topics.order_by(*LIST_ORDER["latest"])[: TOPICS_PER_PAGE + 1]
+
+    return Prepared(build, arity=int(member) + int(in_category))
+
+
+_LATEST_FIRST_PAGE = {
+    (member, in_category): _latest_first_page(member, in_category)
+    for member in (False, True)
+    for in_category in (False, True)
+}
 
 
 def topic_row_details(topics) -> None:

@@ -6,9 +6,11 @@ from unittest import mock
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.db.models import Q
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
+from forum.core import keyset
 from forum.core.prepared import Prepared
 from forum.discussions import selectors, services
 from forum.models import Post, Topic
@@ -109,3 +111,55 @@ def test_the_topic_pages_posts_are_those_the_orm_query_gives(
     assert [post.number for post in page] == expected
     orm = selectors._posts(user, topic).filter(number__lte=20)
     assert [post.pk for post in page] == [post.pk for post in orm]
+
+
+@pytest.mark.parametrize("reader", ["visitor", "member", "member2"])
+@pytest.mark.parametrize("in_category", [False, True], ids=["latest", "category"])
+def test_the_latest_first_page_is_the_one_the_orm_query_gives(
+    request,
+    make_topic,
+    make_category,
+    category,
+    members_category,
+    moderator,
+    reader,
+    in_category,
+):
+    """The prepared first page of the latest topics, and of a category's: the
+    same topics, order, read markers and next page as the ORM's query, for
+    visitors (nothing members-only) and members."""
+    sub = make_category(parent=members_category)
+    topics = [
+        make_topic(in_category=(members_category, sub, category)[index % 3])
+        for index in range(33)
+    ]
+    services.topic_set_state(actor=moderator, topic=topics[3], pinned=True)
+    held = make_topic(author=request.getfixturevalue("member2"))
+    Topic.objects.filter(pk=held.pk).update(awaiting_approval=True)
+    if reader == "visitor":
+        user = AnonymousUser()
+    else:
+        user = request.getfixturevalue(reader)
+        services.topic_mark_read(user=user, topic=topics[5], post_number=1)
+    scope = members_category if in_category else None
+
+    listing = selectors.topic_list(user=user, category=scope)
+
+    query = selectors._topics(user)
+    if scope is not None:
+        query = query.filter(Q(category=scope) | Q(category__parent=scope))
+    orm = keyset.page(query, selectors.LIST_ORDER["latest"], None, 30)
+    page = listing.page.object_list
+    assert [t.pk for t in page] == [t.pk for t in orm.object_list]
+    assert listing.page.next_cursor == orm.next_cursor
+    assert [getattr(t, "last_read", None) for t in page] == [
+        getattr(t, "last_read", None) for t in orm.object_list
+    ]
+    shown = {t.pk for t in page}
+    assert held.pk not in shown  # held topics wait for review outside lists
+    hidden_from_visitors = {members_category.pk, sub.pk}
+    if reader == "visitor":
+        assert not {t.category_id for t in page} & hidden_from_visitors
+    else:
+        assert topics[3].pk == page[0].pk  # pinned first
+        assert topics[5].pk in shown or in_category
