@@ -5,7 +5,6 @@ One place for the bell, e-mails, profiles and every list: the template tags
 """
 
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 # Initials avatars take their size and colour from classes in static/css/site.css
 # (.avatar-<size>, .avatar-colour-<n>), not from a style attribute, which the
@@ -34,12 +33,10 @@ def initials(name: str) -> str:
     return "".join(part[0] for part in name.split()[:2]).upper() or "?"
 
 
-def avatar(user, size: int = 32, labelled: bool = False) -> str:
-    """The member's picture, or their initials on a colour of their own.
-
-    Beside their name it is decoration, hidden from screen readers; alone
-    (`labelled`, as in a list of participants) it carries the name, for
-    screen readers and as a tooltip."""
+def avatar(user, size: int = 32) -> str:
+    """The member's picture, or their initials on a colour of their own,
+    beside their name: decoration, hidden from screen readers (alone, as in a
+    list's participants, an avatar carries the name: `participant`)."""
     size = int(size)
     nearest = min(AVATAR_SIZES, key=lambda known: abs(known - size))
     size_class = f"avatar-{nearest}"
@@ -48,27 +45,19 @@ def avatar(user, size: int = 32, labelled: bool = False) -> str:
             '<span class="avatar avatar-initials {}" aria-hidden="true">?</span>',
             size_class,
         )
-    name = display_name(user) if labelled else ""
     profile = profile_of(user)
     if profile is not None and profile.avatar:
         return format_html(
-            '<img class="avatar" src="{}" width="{}" height="{}" alt="{}"{}>',
+            '<img class="avatar" src="{}" width="{}" height="{}" alt="">',
             profile.avatar.url,
             size,
             size,
-            name,
-            format_html(' title="{}"', name) if labelled else "",
         )
-    label = (
-        format_html('role="img" title="{}"', name)
-        if labelled
-        else mark_safe('aria-hidden="true"')  # noqa: S308 - a constant
-    )
     return format_html(
-        '<span class="avatar avatar-initials {} avatar-colour-{}" {}>{}</span>',
+        '<span class="avatar avatar-initials {} avatar-colour-{}" '
+        'aria-hidden="true">{}</span>',
         size_class,
         user.pk % AVATAR_COLOUR_COUNT,
-        label,
         initials(display_name(user)),
     )
 

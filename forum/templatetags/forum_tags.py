@@ -26,8 +26,8 @@ def lang_attr(language):
 
 
 @register.simple_tag
-def avatar(user, size=32, labelled=False):
-    return display.avatar(user, size, labelled)
+def avatar(user, size=32):
+    return display.avatar(user, size)
 
 
 @register.simple_tag
