@@ -15,6 +15,12 @@ request (pg_stat_database over the run), and, from one request made
 in-process under the same settings, the SQL queries and the HTML's raw and
 gzip bytes. Needs `wrk` (Debian: apt install wrk). The table goes to stdout
 and bench/results/race.md.
+
+"Topics in turn, member" is a member reading: each request opens the first
+page of one of 500 topics at random (a wrk Lua script), and every run starts
+with none of them read, so the first read of each writes its read marker and
+the posts' content is rendered wherever no reader has cached it yet. The
+other member rows reload one page, as a refresh or a crawler does.
 """
 
 import argparse
@@ -116,8 +122,12 @@ def member_cookie() -> str:
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
-def pages() -> list[tuple[str, str, bool]]:
-    """(name, path, as a member) of each page raced, and the floor first."""
+TURN_TOPICS = 500
+
+
+def pages() -> list[tuple[str, str | tuple[str, ...], bool]]:
+    """(name, path or paths, as a member) of each page raced, the floor
+    first."""
     from django.db.models import Count
     from django.utils import translation
 
@@ -130,6 +140,8 @@ def pages() -> list[tuple[str, str, bool]]:
         .order_by("-n", "pk")
         .first()
     )
+    turn = Topic.objects.listed().filter(category__visibility="public")
+    turn = turn.exclude(pk=hot.pk).order_by("pk")[:TURN_TOPICS]
     with translation.override("en"):
         return [
             ("floor (trivial view)", "/", False),
@@ -138,11 +150,29 @@ def pages() -> list[tuple[str, str, bool]]:
             ("category page, visitor", category.get_absolute_url(), False),
             ("hot topic page 1, member", hot.get_absolute_url(), True),
             ("latest topics, member", "/en/forum/", True),
+            (
+                "topics in turn, member",
+                tuple(topic.get_absolute_url() for topic in turn),
+                True,
+            ),
         ]
 
 
-def in_process(path: str, cookie: str | None) -> dict:
-    """SQL queries of one request, whether it sets a cookie, the HTML's size."""
+def forget_reading(paths) -> None:
+    """The member has read none of these topics (before each run of "topics
+    in turn")."""
+    from django.contrib.auth import get_user_model
+
+    from forum.models import TopicReadState
+
+    member = get_user_model().objects.get(username="seed_user_0001")
+    ids = [int(path.rstrip("/").rsplit("/", 1)[1]) for path in paths]
+    TopicReadState.objects.filter(user=member, topic_id__in=ids).delete()
+
+
+def in_process(path, cookie: str | None) -> dict:
+    """SQL queries of one request, whether it sets a cookie, the HTML's size
+    (of the first of several paths: its first read, then that page again)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -151,6 +181,8 @@ def in_process(path: str, cookie: str | None) -> dict:
     if cookie:
         name, value = cookie.split("=", 1)
         client.cookies[name] = value
+    if isinstance(path, tuple):
+        path = path[0]
     client.get(path)  # warm: the page cache, the menu, the renditions
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
@@ -210,15 +242,37 @@ def rows_written() -> int:
         return cursor.fetchone()[0]
 
 
-def wrk(port: int, path: str, cookie: str | None, args) -> dict:
+LUA = """
+paths = {%s}
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+function init(args)
+  math.randomseed(os.time() * 1000 + id)
+end
+function request()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+"""
+
+
+def wrk(port: int, path, cookie: str | None, args) -> dict:
     command = [
         "wrk",
         f"-c{args.connections}",
         "-t2",
         f"-d{args.seconds}s",
         "--latency",
-        f"http://127.0.0.1:{port}{path}",
     ]
+    if isinstance(path, tuple):  # one of these paths at random per request
+        script = RESULTS.parent / "turn.lua"
+        script.parent.mkdir(exist_ok=True)
+        script.write_text(LUA % ", ".join(f'"{each}"' for each in path))
+        command += ["-s", str(script), f"http://127.0.0.1:{port}/"]
+    else:
+        command.append(f"http://127.0.0.1:{port}{path}")
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
     output = subprocess.run(  # noqa: S603 - wrk with our arguments
@@ -246,6 +300,8 @@ def race(args, servers, scenarios, cookie) -> dict:
     for round_number in range(1, args.rounds + 1):
         for name, path, as_member in scenarios:
             server, port = servers["floor" if path == "/" else "site"]
+            if isinstance(path, tuple):
+                forget_reading(path)
             cpu, written = workers_cpu(server), rows_written()
             run = wrk(port, path, cookie if as_member else None, args)
             time.sleep(1.2)  # PostgreSQL publishes its counters within a second

@@ -103,6 +103,12 @@ def test_on_a_phone_each_count_in_a_topic_list_says_what_it_counts(site, phone):
         # Shown, not only there for screen readers (which clip it to 1 px).
         shown = cell.get_by_text(label).bounding_box()
         assert shown["width"] > 20 and shown["height"] > 8, shown
+    # Nothing of the row runs past the screen's edge, where a container
+    # would clip it without any sideways scrolling to tell.
+    width = phone.viewport_size["width"]
+    for cell in row.locator("td:visible").all():
+        box = cell.bounding_box()
+        assert box["x"] + box["width"] <= width, (cell.inner_text(), box)
     assert_fits_the_screen(phone)
 
 
