@@ -29,6 +29,12 @@ def display_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def picture_url(user) -> str | None:
+    """The picture the member uploaded, if any."""
+    profile = profile_of(user)
+    return profile.avatar.url if profile is not None and profile.avatar else None
+
+
 def initials(name: str) -> str:
     return "".join(part[0] for part in name.split()[:2]).upper() or "?"
 
@@ -45,11 +51,10 @@ def avatar(user, size: int = 32) -> str:
             '<span class="avatar avatar-initials {}" aria-hidden="true">?</span>',
             size_class,
         )
-    profile = profile_of(user)
-    if profile is not None and profile.avatar:
+    if picture := picture_url(user):
         return format_html(
             '<img class="avatar" src="{}" width="{}" height="{}" alt="">',
-            profile.avatar.url,
+            picture,
             size,
             size,
         )
@@ -67,11 +72,10 @@ def participant(user) -> str:
     readers and as a tooltip, in as few bytes as it takes (thirty rows of up
     to five each make a list page: static/css/site.css sizes `.pp` children)."""
     name = display_name(user)
-    profile = profile_of(user)
-    if profile is not None and profile.avatar:
+    if picture := picture_url(user):
         return format_html(
             '<img src="{}" width="28" height="28" alt="{}" title="{}">',
-            profile.avatar.url,
+            picture,
             name,
             name,
         )
