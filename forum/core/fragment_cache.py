@@ -19,6 +19,7 @@ import hashlib
 import re
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
 
@@ -88,3 +89,25 @@ def split(html: str, markers: re.Pattern) -> list[str]:
 def fill(pieces: list[str], values: dict) -> str:
     """The fragment `split` cut, each marker replaced by its value."""
     return "".join(values.get(piece, piece) for piece in pieces)
+
+
+class Stencils:
+    """Stencils (`split` pieces) kept in the process by a key of everything
+    they depend on, at most `size` of them; made afresh on every call when
+    DEBUG, so that an edited template shows at once."""
+
+    def __init__(self, size: int = 1024):
+        self._kept: dict = {}
+        self._size = size
+
+    def get(self, key, make) -> list[str]:
+        """The stencil for `key`, from `make()` the first time."""
+        if settings.DEBUG:
+            return make()
+        stencil = self._kept.get(key)
+        if stencil is None:
+            stencil = make()
+            if len(self._kept) >= self._size:
+                self._kept.clear()
+            self._kept[key] = stencil
+        return stencil

@@ -43,13 +43,17 @@ def page(queryset, ordering: list[str], cursor: str | None, per_page: int):
     if values is not None:
         queryset = queryset.filter(_after(ordering, values))
     rows = list(queryset.order_by(*ordering)[: per_page + 1])
-    return first_page(rows, queryset.model, ordering, per_page)
+    return _page_of(rows, ordering, fields, per_page)
 
 
 def first_page(rows: list, model, ordering: list[str], per_page: int):
     """The page made of `rows`, the first `per_page + 1` rows of a query in
     `ordering` (run by the caller, say as a prepared query)."""
     fields = [_field(model, name.lstrip("-")) for name in ordering]
+    return _page_of(rows, ordering, fields, per_page)
+
+
+def _page_of(rows: list, ordering: list[str], fields: list, per_page: int):
     more = len(rows) > per_page
     rows = rows[:per_page]
     next_cursor = _encode(rows[-1], ordering, fields) if more else None

@@ -26,17 +26,18 @@ the same frame but for their id, number, like count, content and the
 request's CSRF token. So the frame is rendered once per distinct set of facts
 and language, with markers standing for those values, as a *stencil*; each
 post's HTML is then the stencil's pieces joined with its own values, without
-ever scanning a post's text. Stencils are kept per process (per request when
-DEBUG, so that an edited template shows at once).
+ever scanning a post's text. Stencils are kept per process
+(fragment_cache.Stencils; per call when DEBUG, so that an edited template
+shows at once).
 tests/forum/test_fragments.py checks that a stencil gives the very HTML the
 template gives a real post, for every kind of post and reader.
 """
 
 import re
 from dataclasses import dataclass
+from functools import partial
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.middleware.csrf import get_token
@@ -67,8 +68,7 @@ SOLUTION = "<!--@@forum-solution@@-->"
 _MARKERS = re.compile(
     "|".join(map(re.escape, (PK, NUMBER, LIKES, CSRF, CONTENT, SOLUTION)))
 )
-_STENCILS: dict = {}
-_STENCILS_MAX = 1024
+_STENCILS = fragment_cache.Stencils()
 
 
 def render_posts(request, posts: list[Post], topic, focus=None) -> SafeString:
@@ -77,7 +77,6 @@ def render_posts(request, posts: list[Post], topic, focus=None) -> SafeString:
     if not posts:
         return mark_safe("")  # noqa: S308 - empty
     attach_content(posts, topic)
-    stencils = _STENCILS if not settings.DEBUG else {}
     language = translation.get_language()
     shared = {}
     if topic.solution_id and any(post.is_first for post in posts):
@@ -85,12 +84,7 @@ def render_posts(request, posts: list[Post], topic, focus=None) -> SafeString:
     html = []
     for post in posts:
         facts = _Facts.of(post, topic, focus)
-        stencil = stencils.get((language, facts))
-        if stencil is None:
-            stencil = _stencil(facts)
-            if len(stencils) >= _STENCILS_MAX:
-                stencils.clear()
-            stencils[(language, facts)] = stencil
+        stencil = _STENCILS.get((language, facts), partial(_stencil, facts))
         # Only a page with a form asks for the token: asking sets the CSRF
         # cookie, which would keep a visitor's page out of the page cache.
         if CSRF not in shared and CSRF in stencil:
@@ -213,10 +207,8 @@ def reply_fields(
     rendering its fields and widgets cost as much as all twenty posts of the
     page, so that happens once per language and those facts. A form sent back
     with errors is drawn by the template itself (views.reply)."""
-    stencils = _STENCILS if not settings.DEBUG else {}
-    facts = ("composer", translation.get_language(), can_upload, reply_to is not None)
-    stencil = stencils.get(facts)
-    if stencil is None:
+
+    def make():
         initial = {"raw": RAW, "reply_to": REPLY_TO if reply_to is not None else None}
         html = render_to_string(
             COMPOSER_TEMPLATE,
@@ -227,10 +219,10 @@ def reply_fields(
                 "can_upload": can_upload,
             },
         )
-        stencil = fragment_cache.split(html, _COMPOSER_MARKERS)
-        if len(stencils) >= _STENCILS_MAX:
-            stencils.clear()
-        stencils[facts] = stencil
+        return fragment_cache.split(html, _COMPOSER_MARKERS)
+
+    facts = ("composer", translation.get_language(), can_upload, reply_to is not None)
+    stencil = _STENCILS.get(facts, make)
     values = {
         RAW: conditional_escape(raw),
         REPLY_TO: str(reply_to),

@@ -9,6 +9,7 @@ three queries, whatever the page size.
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import product
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
@@ -153,7 +154,7 @@ def topic_list(
     if seminar is not None:
         topics = topics.filter(seminar_key=seminar.seminar_key)
     if category is not None:
-        topics = topics.filter(Q(category=category) | Q(category__parent=category))
+        topics = topics.filter(_in_category(category.pk))
     if tag is not None:
         topics = topics.filter(tags=tag)
     if view in ("unread", "new") and not permissions.is_member(user):
@@ -178,17 +179,22 @@ def _topic_list(page, **list_fields) -> TopicList:
     return TopicList(page=page, **list_fields)
 
 
+def _in_category(category_id) -> Q:
+    """Topics of the category and of its subcategories."""
+    return Q(category_id=category_id) | Q(category__parent_id=category_id)
+
+
 def _latest_first_page(member: bool, in_category: bool) -> Prepared:
+    """The first page of the latest topics (of a category's if `in_category`)
+    as a member (whose id comes first) or a visitor sees it."""
+
     def build(*values):
         values = list(values)
         # A member is all _topics asks of its reader, and its key.
         user = get_user_model()(pk=values.pop(0)) if member else AnonymousUser()
         topics = _topics(user)
         if in_category:
-            category = values.pop(0)
-            topics = topics.filter(
-                Q(category_id=category) | Q(category__parent_id=category)
-            )
+            topics = topics.filter(_in_category(values.pop(0)))
         return topics.order_by(*LIST_ORDER["latest"])[: TOPICS_PER_PAGE + 1]
 
     return Prepared(build, arity=int(member) + int(in_category))
@@ -370,59 +376,58 @@ _TOPIC_BY_PK = Prepared(
 )
 
 
-def _posts_query(*, see_deleted: bool, moderate: bool, member: bool, author_id=None):
+def _posts_query(*, see_deleted: bool, moderate: bool, author_id=None):
+    """A topic's posts as a reader sees them: deleted ones if `see_deleted`,
+    every held one if `moderate`, else only those by `author_id` (a member
+    sees their own), none for a visitor."""
     # No author, profile or replied-to post: the posts' cached fragments show
     # those (forum/discussions/fragments.py loads them for the ones missing).
     posts = Post.objects.defer("raw").order_by("number")
     if not see_deleted:
         posts = posts.filter(deleted_at__isnull=True)
     if not moderate:
-        # Held posts: their author and moderators only (hidden ones stay in
-        # place, their text replaced: see `_with_abilities`).
-        mine = Q(author_id=author_id) if member else Q(pk__in=[])
+        # Hidden posts stay in place, their text replaced: see `_with_abilities`.
+        mine = Q(author_id=author_id) if author_id is not None else Q(pk__in=[])
         posts = posts.filter(Q(awaiting_approval=False) | mine)
     return posts
 
 
-def _reader_facts(user, topic: Topic) -> dict:
-    return {
-        "see_deleted": permissions.can_see_deleted_posts(user, topic),
-        "moderate": permissions.can_moderate(user, topic.category),
-        "member": permissions.is_member(user),
-    }
+def _reader_facts(user, topic: Topic) -> tuple[bool, bool, int | None]:
+    """What `_posts_query` asks of the reader: see_deleted, moderate, and the
+    author of the held posts they see besides (a member who does not
+    moderate: themselves)."""
+    moderate = permissions.can_moderate(user, topic.category)
+    own = user.pk if permissions.is_member(user) and not moderate else None
+    return permissions.can_see_deleted_posts(user, topic), moderate, own
 
 
 def _posts(user, topic: Topic):
-    facts = _reader_facts(user, topic)
-    author_id = user.pk if facts["member"] else None
-    return _posts_query(**facts, author_id=author_id).filter(topic=topic)
+    see_deleted, moderate, own = _reader_facts(user, topic)
+    return _posts_query(
+        see_deleted=see_deleted, moderate=moderate, author_id=own
+    ).filter(topic=topic)
 
 
-def _prepared_page(facts: dict) -> Prepared:
-    """Posts numbered (first, last] of a topic, as a reader with these
-    facts sees them; the author's own held posts too for a member."""
-    key = tuple(sorted(facts.items()))
-    prepared = _PAGE_QUERIES.get(key)
-    if prepared is None:
-        if facts["member"] and not facts["moderate"]:
-            prepared = Prepared(
-                lambda topic_id, first, last, author_id: _posts_query(
-                    **facts, author_id=author_id
-                ).filter(topic_id=topic_id, number__gt=first, number__lte=last),
-                arity=4,
-            )
-        else:
-            prepared = Prepared(
-                lambda topic_id, first, last: _posts_query(**facts).filter(
-                    topic_id=topic_id, number__gt=first, number__lte=last
-                ),
-                arity=3,
-            )
-        _PAGE_QUERIES[key] = prepared
-    return prepared
+def _page_query(see_deleted: bool, moderate: bool, by_author: bool) -> Prepared:
+    """Posts numbered (first, last] of a topic, as `_posts_query` gives them;
+    with the author of the held posts shown as a fourth value if
+    `by_author`."""
+
+    def build(topic_id, first, last, *author):
+        return _posts_query(
+            see_deleted=see_deleted,
+            moderate=moderate,
+            author_id=author[0] if author else None,
+        ).filter(topic_id=topic_id, number__gt=first, number__lte=last)
+
+    return Prepared(build, arity=4 if by_author else 3)
 
 
-_PAGE_QUERIES: dict = {}
+_PAGE_QUERIES = {
+    (see_deleted, moderate, by_author): _page_query(see_deleted, moderate, by_author)
+    for see_deleted, moderate, by_author in product((False, True), repeat=3)
+    if not (moderate and by_author)
+}
 
 
 @dataclass
@@ -463,11 +468,11 @@ def topic_posts(
         number = min(max(int(page_number), 1), last_page)
     except (TypeError, ValueError):
         number = 1
-    facts = _reader_facts(user, topic)
+    see_deleted, moderate, own = _reader_facts(user, topic)
     values = [topic.pk, (number - 1) * per_page, number * per_page]
-    if facts["member"] and not facts["moderate"]:
-        values.append(user.pk)
-    posts = _prepared_page(facts)(*values)
+    if own is not None:
+        values.append(own)
+    posts = _PAGE_QUERIES[see_deleted, moderate, own is not None](*values)
     return PostsPage(
         number=number,
         last_page=last_page,

@@ -456,27 +456,34 @@ def topic_mark_read(*, user, topic: Topic, post_number: int):
     if not permissions.is_member(user):
         return
     now = timezone.now()
+    if not _read_today(topic, post_number, now):
+        updated = TopicReadState.objects.filter(user=user, topic=topic).update(
+            last_read_post_number=Greatest("last_read_post_number", Value(post_number)),
+            last_visited_at=now,
+        )
+        if not updated:
+            TopicReadState.objects.get_or_create(
+                user=user,
+                topic=topic,
+                defaults={
+                    "last_read_post_number": post_number,
+                    "first_visited_at": now,
+                },
+            )
+        selectors.forget_counts(user)
+    notifications.topic_read(user=user, topic=topic, post_number=post_number)
+
+
+def _read_today(topic: Topic, post_number: int, now) -> bool:
+    """Whether the marker topic_for_page read with the topic is at
+    `post_number` already, from a visit today (the marker and the visit come
+    from one row: neither is there without the other)."""
     visited_at = getattr(topic, "reader_visited_at", None)
-    if (
+    return (
         visited_at is not None
-        and topic.reader_last_read is not None
         and topic.reader_last_read >= post_number
         and timezone.localdate(visited_at) == timezone.localdate(now)
-    ):
-        notifications.topic_read(user=user, topic=topic, post_number=post_number)
-        return
-    updated = TopicReadState.objects.filter(user=user, topic=topic).update(
-        last_read_post_number=Greatest("last_read_post_number", Value(post_number)),
-        last_visited_at=now,
     )
-    if not updated:
-        TopicReadState.objects.get_or_create(
-            user=user,
-            topic=topic,
-            defaults={"last_read_post_number": post_number, "first_visited_at": now},
-        )
-    notifications.topic_read(user=user, topic=topic, post_number=post_number)
-    selectors.forget_counts(user)
 
 
 # Drafts -------------------------------------------------------------------------
