@@ -33,11 +33,6 @@ def parse_key(value) -> uuid.UUID | None:
         return None
 
 
-def parse_material(value) -> int | None:
-    text = str(value or "")
-    return int(text) if text.isdigit() and 0 < len(text) < 12 else None
-
-
 def reference_for(seminar_key, material_id, language: str) -> Reference | None:
     """The published seminar (and material of it) these name, or None."""
     if seminar_key is None or not conf.FORUM_SEMINAR_REFERENCE:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from forum.core import references
 from forum.core.forms import ServiceErrorsMixin
 from forum.core.languages import LANGUAGE_CHOICES, LanguageSelect
-from forum.core.params import MAX_ID
+from forum.core.params import MAX_ID, parse_id
 from forum.members.honeypot import HoneypotMixin
 from forum.models import Category, Post
 
@@ -67,9 +67,9 @@ class TopicForm(ServiceErrorsMixin, HoneypotMixin, forms.Form):
         any; one no longer published is said, not silently dropped."""
         cleaned = super().clean()
         self.reference = None
-        key = references.parse_key(cleaned.get("seminar"))
         if cleaned.get("seminar"):
-            material = references.parse_material(cleaned.get("material"))
+            key = references.parse_key(cleaned.get("seminar"))
+            material = parse_id(cleaned.get("material"))
             found = references.reference_for(key, material, get_language()[:2])
             if found is None or (material and found.material_id != material):
                 raise forms.ValidationError(

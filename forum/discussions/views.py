@@ -249,7 +249,7 @@ def topic_create(request):
         # Opened from a seminar's "Discuss this seminar" or a material's.
         reference = references.reference_for(
             references.parse_key(request.GET.get("seminar")),
-            references.parse_material(request.GET.get("material")),
+            params.parse_id(request.GET.get("material")),
             get_language()[:2],
         )
         if reference is not None:

@@ -104,6 +104,19 @@ class TestQuotes:
         assert response.status_code == 200
 
 
+class TestSeminarReferences:
+    @pytest.mark.parametrize("material", ["²", "٣", "abc", str(2**70), "-1", "0"])
+    def test_a_material_that_is_no_id_opens_the_composer(
+        self, member_client, category, material
+    ):
+        key = "6f1c2a1e-8a39-4a7e-9d51-1f0a4e0b8c11"
+        response = member_client.get(
+            reverse("forum:new_topic") + f"?seminar={key}&material={material}"
+        )
+
+        assert response.status_code == 200
+
+
 class TestIdsInUrls:
     @pytest.mark.parametrize(
         "url",
