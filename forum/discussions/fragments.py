@@ -71,12 +71,30 @@ _MARKERS = re.compile(
 _STENCILS = fragment_cache.Stencils()
 
 
+def render_page(request, posts: list[Post], topic, focus=None):
+    """(the topic's heading, the HTML of `posts`) for a topic page: the
+    cached parts of both come in one cache round trip."""
+    context = _context(topic)
+    heading_key = _heading_key(topic, context)
+    found = _attach_content(posts, topic, context, also=[heading_key])
+    heading = found.get(heading_key)
+    if heading is None:
+        heading = render_to_string(HEADING_TEMPLATE, {"topic": topic})
+        cache.set(heading_key, heading, CONTENT_SECONDS)
+    return mark_safe(heading), _frames(request, posts, topic, focus)  # noqa: S308 - our template's output
+
+
 def render_posts(request, posts: list[Post], topic, focus=None) -> SafeString:
     """The HTML of `posts` (each carrying `post.can`, and for members
     `post.liked` and `post.bookmarked`) on the topic page."""
+    _attach_content(posts, topic, _context(topic))
+    return _frames(request, posts, topic, focus)
+
+
+def _frames(request, posts: list[Post], topic, focus) -> SafeString:
+    """The posts, their content attached, each in its frame."""
     if not posts:
         return mark_safe("")  # noqa: S308 - empty
-    attach_content(posts, topic)
     language = translation.get_language()
     shared = {}
     if topic.solution_id and any(post.is_first for post in posts):
@@ -159,16 +177,17 @@ HEADING_TEMPLATE = "forum/_topic_heading.html"
 HEADING_VERSION = 1
 
 
-def topic_heading(topic) -> SafeString:
-    """The topic's title, category, tags and state badges, from the cache:
-    the tags cost the page a query and the ORM compiling it, the rest a dozen
-    template lookups. Keyed like a list's row (forum/discussions/rows.py):
-    the topic's columns shown and the fragments' stamp, which moves when a
+def _heading_key(topic, context: str) -> str:
+    """The topic's title, category, tags and state badges are cached: the
+    tags cost the page a query and the ORM compiling it, the rest a dozen
+    template lookups. Keyed like a list's row (forum/discussions/rows.py): the
+    topic's columns shown and the fragments' stamp, which moves when a
     category, a tag or a topic's tags change."""
-    key = fragment_cache.key(
+    return fragment_cache.key(
         "heading",
         topic.pk,
-        fragment_cache.context_key(HEADING_VERSION),
+        context,
+        HEADING_VERSION,
         topic.title,
         topic.language,
         topic.category_id,
@@ -179,11 +198,6 @@ def topic_heading(topic) -> SafeString:
         topic.is_visible,
         topic.is_deleted,
     )
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(HEADING_TEMPLATE, {"topic": topic})
-        cache.set(key, html, CONTENT_SECONDS)
-    return mark_safe(html)  # noqa: S308 - our template's output
 
 
 # The reply composer -------------------------------------------------------------
@@ -234,17 +248,23 @@ def reply_fields(
 # The content --------------------------------------------------------------------
 
 
-def attach_content(posts: list[Post], topic) -> None:
-    """Set `post.content` on each post (which must carry `post.can`)."""
-    context = fragment_cache.context_key(CONTENT_VERSION, topic.pk, topic.slug)
+def _context(topic) -> str:
+    """What every cached part of a topic page depends on besides its own row."""
+    return fragment_cache.context_key(CONTENT_VERSION, topic.pk, topic.slug)
+
+
+def _attach_content(posts: list[Post], topic, context: str, also=()) -> dict:
+    """Set `post.content` on each post (which must carry `post.can`); the
+    cache's answer for the keys `also`, read in the same round trip."""
     keys = {post.pk: _content_key(post, context) for post in posts}
-    found = cache.get_many(list(keys.values()))
+    found = cache.get_many([*keys.values(), *also])
     fresh = _render_content([p for p in posts if keys[p.pk] not in found], topic)
     if fresh:
         cache.set_many({keys[pk]: html for pk, html in fresh.items()}, CONTENT_SECONDS)
     for post in posts:
         html = fresh[post.pk] if post.pk in fresh else found[keys[post.pk]]
         post.content = mark_safe(html)  # noqa: S308 - our own template's output
+    return found
 
 
 def _content_key(post: Post, context: str) -> str:

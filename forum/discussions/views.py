@@ -129,18 +129,17 @@ def topic_detail(request, slug, topic_id, number=None):
         and last_read < topic.highest_post_number
     ):
         first_unread = last_read + 1
-    context = {
-        "topic": topic,
-        "heading_html": fragments.topic_heading(topic),
-        "posts": posts,
-        "posts_html": fragments.render_posts(
-            request, posts.object_list, topic, focus=number
-        ),
-        "can": permissions.topic_abilities(request.user, topic),
-        "first_unread": first_unread,
-    }
     if is_htmx(request):
+        context = {
+            "topic": topic,
+            "posts": posts,
+            "posts_html": fragments.render_posts(
+                request, posts.object_list, topic, focus=number
+            ),
+        }
         return render(request, "forum/_posts_page.html", context)
+    context = _topic_context(request, topic, posts, focus=number)
+    context["first_unread"] = first_unread
     # Queries only for a topic that discusses a seminar.
     context["reference"] = references.reference_for(
         topic.seminar_key, topic.material_id, get_language()[:2]
@@ -162,6 +161,20 @@ def topic_detail(request, slug, topic_id, number=None):
     return pagecache.note(
         render(request, "forum/topic.html", context), topic_view=topic.pk
     )
+
+
+def _topic_context(request, topic, posts, focus=None) -> dict:
+    """What every topic page shows: the heading, the posts, the abilities."""
+    heading_html, posts_html = fragments.render_page(
+        request, posts.object_list, topic, focus=focus
+    )
+    return {
+        "topic": topic,
+        "heading_html": heading_html,
+        "posts": posts,
+        "posts_html": posts_html,
+        "can": permissions.topic_abilities(request.user, topic),
+    }
 
 
 def _reply_initial(request, topic) -> dict:
@@ -325,15 +338,8 @@ def reply(request, topic_id):
     posts = selectors.topic_posts(
         user=request.user, topic=topic, page_number=request.GET.get("page", 1)
     )
-    context = {
-        "topic": topic,
-        "heading_html": fragments.topic_heading(topic),
-        "posts": posts,
-        "posts_html": fragments.render_posts(request, posts.object_list, topic),
-        "can": permissions.topic_abilities(request.user, topic),
-        "reply_form": form,
-        "can_upload": permissions.can_upload(request.user),
-    }
+    context = _topic_context(request, topic, posts)
+    context |= {"reply_form": form, "can_upload": permissions.can_upload(request.user)}
     response = render(request, "forum/topic.html", context, status=400)
     return _limited_response(response, limited)
 
