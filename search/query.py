@@ -31,7 +31,9 @@ from itertools import islice
 
 from django.utils.translation import gettext as _
 
-TYPES = ("news", "seminar", "practice", "material", "topic", "post", "comment")
+from search.api import KINDS
+
+TYPES = KINDS  # the `type:` filter's values
 LANGUAGES = ("kk", "ru", "en")
 STATUSES = ("solved", "open", "closed")
 ORDERS = ("relevance", "latest", "likes")

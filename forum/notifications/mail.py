@@ -351,6 +351,9 @@ def _unworthy(notification: Notification) -> str:
     return ""
 
 
+_INTERESTED = gettext_lazy(
+    "You are receiving this because you said you are interested in this seminar."
+)
 REASONS = {
     Kind.REPLY: gettext_lazy(
         "You are receiving this because someone replied to your post."
@@ -372,12 +375,8 @@ REASONS = {
     Kind.COMMENT_REPLY: gettext_lazy(
         "You are receiving this because someone replied to your comment."
     ),
-    Kind.SEMINAR_DATES: gettext_lazy(
-        "You are receiving this because you said you are interested in this seminar."
-    ),
-    Kind.SEMINAR_MATERIALS: gettext_lazy(
-        "You are receiving this because you said you are interested in this seminar."
-    ),
+    Kind.SEMINAR_DATES: _INTERESTED,
+    Kind.SEMINAR_MATERIALS: _INTERESTED,
     Kind.PRACTICE: gettext_lazy(
         "You are receiving this because the practice credits you as an author."
     ),

@@ -14,6 +14,10 @@ from search.query import ParsedQuery
 
 # The kinds that belong to a forum category.
 FORUM_KINDS = ("topic", "post")
+# Kinds with a title of their own (posts and comments answer to their topic's
+# or page's): what the title suggestions search.
+TITLED = ("news", "seminar", "practice", "material", "topic")
+UNTITLED = ("post", "comment")
 # Kinds whose documents of one group are translations of one page: a group
 # shows the reader's language version, and names the others.
 TRANSLATED_KINDS = ("news", "seminar", "practice")

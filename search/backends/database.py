@@ -48,6 +48,8 @@ from .base import (
     GROUP_SIZE,
     KIND_BOOST,
     LANGUAGE_BOOST,
+    TITLED,
+    UNTITLED,
     Facet,
     Hit,
     SearchBackend,
@@ -355,8 +357,6 @@ class DatabaseBackend(SearchBackend):
         return [_hit(row, None) for row in rows]
 
 
-TITLED = ("news", "seminar", "practice", "material", "topic")
-UNTITLED = ("post", "comment")
 # Every field descending; "score" is the ts_rank, 0 without words and on SQLite.
 ORDERINGS = {
     "relevance": ("score", "is_answer", "created_at", "pk"),

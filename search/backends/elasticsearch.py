@@ -56,6 +56,7 @@ from .base import (
     KIND_BOOST,
     KINDS,
     LANGUAGE_BOOST,
+    TITLED,
     Facet,
     Hit,
     SearchBackend,
@@ -72,7 +73,6 @@ BULK_SIZE = 500
 MAX_RESULT_WINDOW = 10_000  # Elasticsearch's index.max_result_window default
 # Kinds with titles of their own: typing suggests them, in:title searches them.
 # Posts and comments carry the title of what they belong to.
-TITLED = ("news", "seminar", "practice", "material", "topic")
 SNIPPET_FRAGMENT = 160
 SNIPPET_WORDS = 32
 EXCERPT_SCAN_CHARS = 20_000  # how far a snippet looks for a word ES did not mark
