@@ -12,6 +12,9 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from forum.core.languages import LANGUAGE_CHOICES as SITE_LANGUAGES
+from forum.core.languages import LANGUAGE_CODES
+
 
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("Heading"), max_length=200)
@@ -74,9 +77,7 @@ class DocumentBlock(blocks.StructBlock):
 
     LANGUAGE_CHOICES = [
         ("", _("Not said")),
-        ("kk", "Қазақша"),
-        ("ru", "Русский"),
-        ("en", "English"),
+        *SITE_LANGUAGES,
         ("multi", _("Several languages")),
     ]
 
@@ -106,11 +107,7 @@ class DocumentBlock(blocks.StructBlock):
         own_file = (
             shared is not None and document is not None and document.pk not in shared
         )
-        if (
-            file_language in ("kk", "ru", "en")
-            and file_language != reader
-            and not own_file
-        ):
+        if file_language in LANGUAGE_CODES and file_language != reader and not own_file:
             # Named in itself, as the language switcher names it.
             context["file_language"] = file_language
             context["file_language_name"] = dict(self.LANGUAGE_CHOICES)[file_language]

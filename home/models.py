@@ -318,8 +318,7 @@ class SeminarPage(RoutablePageMixin, Page):
     @property
     def document_ids(self) -> list[int]:
         """The files it offers as materials, in order."""
-        ids = [selectors.block_document_id(block) for block in self.materials]
-        return [pk for pk in ids if pk is not None]
+        return list(selectors.materials(self))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -18,7 +18,6 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import (
     GroupApprovalTask,
@@ -35,6 +34,7 @@ from forum.notifications import mail as notification_mail
 from forum.notifications import services as notifications
 
 from .models import PracticeAuthor, PracticeIndexPage, PracticePage, SeminarPage
+from .selectors import free_slug
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +88,12 @@ def propose(*, actor, topic: Topic) -> PracticePage:
             )
         page = PracticePage(
             title=topic.title,
-            slug=_free_slug(index, topic),
+            slug=free_slug(
+                topic.slug or topic.title,
+                index.get_children(),
+                length=60,
+                fallback="practice",
+            ),
             locale=index.locale,
             problem=rich_text(question.cooked),
             answer=rich_text(answer.cooked),
@@ -126,15 +131,6 @@ def _library_for(language: str) -> PracticeIndexPage:
     if found is None:
         raise NotProposable(_("The site has no practices library page yet."))
     return found
-
-
-def _free_slug(index, topic: Topic) -> str:
-    base = slugify(topic.slug or topic.title)[:60] or "practice"
-    slug, n = base, 1
-    while index.get_children().filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 def _seminar_in(locale: Locale, seminar_key) -> SeminarPage | None:

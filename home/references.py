@@ -13,6 +13,7 @@ from django.conf import settings
 from forum.core.references import Reference
 
 from .models import PracticePage, SeminarPage
+from .selectors import materials
 
 
 def _in_language(pages, language: str):
@@ -43,16 +44,15 @@ def reference_for(seminar_key, material_id, language: str) -> Reference | None:
         url=seminar.url,
         language=seminar.locale.language_code,
     )
-    for block in seminar.materials:
-        document = block.value["document"] if block.block_type == "document" else None
-        if document is not None and document.pk == material_id:
-            return dataclasses.replace(
-                reference,
-                material_id=document.pk,
-                material_title=block.value["title"] or document.title,
-                material_url=document.url,
-            )
-    return reference
+    if material_id not in (offered := materials(seminar)):
+        return reference
+    document, title = offered[material_id]
+    return dataclasses.replace(
+        reference,
+        material_id=document.pk,
+        material_title=title,
+        material_url=document.url,
+    )
 
 
 def practice_for(topic, language: str) -> tuple[str, str] | None:

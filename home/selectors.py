@@ -4,7 +4,6 @@ Each costs a fixed number of queries: one for a page's whole comment tree, and
 one subquery column for the counts of a whole list of cards.
 """
 
-import uuid
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -15,10 +14,12 @@ from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Su
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.text import slugify
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
 from forum.core.markdown import existing_usernames, mentioned_usernames
+from forum.core.references import parse_key
 from forum.members.display import display_name
 from forum.models import Topic
 from forum.permissions import is_member
@@ -172,6 +173,17 @@ def block_document_id(block) -> int | None:
     return block.value["document"].pk
 
 
+def materials(seminar) -> dict:
+    """{document id: (the document, the title this seminar page gives it)}
+    of the files the seminar offers, in their order."""
+    found = {}
+    for block in seminar.materials:
+        if block_document_id(block) is not None:
+            document = block.value["document"]
+            found[document.pk] = (document, block.value["title"] or document.title)
+    return found
+
+
 def follow_up(user, seminar) -> FollowUp:
     """In four queries, whatever the number of topics and materials."""
     category = seminar.follow_up_category
@@ -248,7 +260,7 @@ def practice_library(index, request) -> dict:
         ):
             seminars[seminar.translation_key] = seminar
     tag = request.GET.get("tag") or None
-    seminar = seminars.get(_uuid(request.GET.get("seminar")))
+    seminar = seminars.get(parse_key(request.GET.get("seminar")))
     chosen = every
     if tag is not None:
         chosen = chosen.filter(tags__slug=tag)
@@ -277,13 +289,6 @@ def practice_library(index, request) -> dict:
     }
 
 
-def _uuid(value):
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
-
-
 @dataclass
 class Credit:
     name: str
@@ -301,3 +306,14 @@ def practice_credits(page) -> list[Credit]:
         )
         for author in page.authors.select_related("user__profile")
     ]
+
+
+def free_slug(text: str, taken, *, length: int, fallback: str) -> str:
+    """`text` as a slug of at most `length` characters that no row of the
+    queryset `taken` has: "seminar", "seminar-2", …"""
+    base = slugify(text)[:length] or fallback
+    slug, n = base, 1
+    while taken.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug

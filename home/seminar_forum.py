@@ -16,18 +16,17 @@ import logging
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from forum.core.languages import LANGUAGE_CODES
 from forum.discussions import services as forum
 from forum.models import Category
 from forum.permissions import can_change_topic_state, is_member
 
 from .models import SeminarPage
+from .selectors import free_slug
 
 logger = logging.getLogger(__name__)
-
-LANGUAGES = ("kk", "ru", "en")
 
 
 def open_on_publish(sender, instance, revision=None, **kwargs):
@@ -63,22 +62,16 @@ def open_for(seminar, user) -> Category:
     }
     titles[seminar.locale.language_code] = seminar.title
     category = Category.objects.create(
-        slug=_free_slug(seminar.slug),
-        **{f"name_{code}": titles.get(code, seminar.title)[:100] for code in LANGUAGES},
+        slug=free_slug(seminar.slug, Category.objects, length=70, fallback="seminar"),
+        **{
+            f"name_{code}": titles.get(code, seminar.title)[:100]
+            for code in LANGUAGE_CODES
+        },
     )
     logger.info("Seminar %s opened forum category %s", seminar.pk, category.slug)
     if is_member(user):
         _questions_topic(seminar, category, user)
     return category
-
-
-def _free_slug(base: str) -> str:
-    base = slugify(base)[:70] or "seminar"
-    slug, n = base, 1
-    while Category.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 def _questions_topic(seminar, category, user) -> None:

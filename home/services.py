@@ -46,22 +46,17 @@ def comment_like_toggle(*, actor, comment: XtdComment) -> bool:
 # Seminars ------------------------------------------------------------------------
 
 
-def seminar_interest_set(*, actor, seminar: SeminarPage, interested: bool) -> bool:
+def seminar_interest_set(*, actor, seminar: SeminarPage, interested: bool) -> None:
     """Say "I'm interested" in a seminar (every language of it), or take it
-    back; saying it twice keeps one. Returns whether the member is interested."""
+    back; saying it twice keeps one."""
     allowed = can_say_interest if interested else can_take_interest_back
     if not allowed(actor, seminar):
         raise PermissionDenied
-    mine = SeminarInterest.objects.filter(
-        user=actor, seminar_key=seminar.translation_key
-    )
+    mine = {"user": actor, "seminar_key": seminar.translation_key}
     if interested:
-        SeminarInterest.objects.get_or_create(
-            user=actor, seminar_key=seminar.translation_key
-        )
+        SeminarInterest.objects.get_or_create(**mine)
     else:
-        mine.delete()
-    return interested
+        SeminarInterest.objects.filter(**mine).delete()
 
 
 def seminar_published(page_id: int) -> int:
@@ -170,8 +165,5 @@ def _tell(kind, data: dict, pages: dict[int, SeminarPage], seminar) -> int:
 def _material_titles(seminar: SeminarPage) -> dict[int, str]:
     """{document id: the title this seminar page gives it}."""
     return {
-        block.value["document"].pk: block.value["title"]
-        or block.value["document"].title
-        for block in seminar.materials
-        if block.block_type == "document" and block.value["document"] is not None
+        pk: title for pk, (_document, title) in selectors.materials(seminar).items()
     }

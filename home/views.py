@@ -61,13 +61,7 @@ def seminar_interest(request, page_id: int):
     if not request.user.is_authenticated:
         return redirect_to_login(seminar.url)
     interested = request.POST.get("interested") == "1"
-    allowed = (
-        permissions.can_say_interest
-        if interested
-        else permissions.can_take_interest_back
-    )
-    if not allowed(request.user, seminar):
-        return HttpResponseForbidden()
+    # A member who may not (suspended) gets the 403 the service raises.
     services.seminar_interest_set(
         actor=request.user, seminar=seminar, interested=interested
     )
