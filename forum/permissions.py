@@ -177,9 +177,17 @@ def can_moderate(user, category: Category) -> bool:
 def can_see_category(user, category: Category) -> bool:
     """The row-by-row twin of `Category.objects.readable_by(user)`: a
     subcategory is public only when its parent is public too."""
-    if is_member(user):
-        return True
+    return is_member(user) or is_public_category(category)
+
+
+def is_public_category(category: Category) -> bool:
+    """Everyone reads it: public, and so is its parent, if any."""
     return category.is_public and (category.parent is None or category.parent.is_public)
+
+
+def is_public_post(post: Post) -> bool:
+    """Every reader may read it: not deleted, hidden or held."""
+    return not (post.is_deleted or post.is_hidden or post.awaiting_approval)
 
 
 def can_see_topic(user, topic: Topic) -> bool:
@@ -456,14 +464,8 @@ def can_propose_practice(user, topic: Topic) -> bool:
     practice; its accepted answer must be one every reader may read."""
     if not (is_member(user) and topic.solution_id and not topic.in_library):
         return False
-    solution = topic.solution
-    if solution.is_deleted or solution.is_hidden or solution.awaiting_approval:
+    if not is_public_post(topic.solution):
         return False
     if topic.is_deleted or not topic.is_visible or topic.awaiting_approval:
         return False
-    if not (
-        topic.category.is_public
-        and (topic.category.parent is None or topic.category.parent.is_public)
-    ):
-        return False
-    return is_global_moderator(user)
+    return is_public_category(topic.category) and is_global_moderator(user)

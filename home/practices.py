@@ -67,7 +67,20 @@ class NotProposable(PermissionDenied):
 
 def propose(*, actor, topic: Topic) -> PracticePage:
     """The draft practice for a solved topic, in review; the existing one
-    when the topic was proposed before (two clicks make one draft)."""
+    when the topic was proposed before (two clicks make one draft). What no
+    one may propose is refused saying why (NotProposable)."""
+    if not forum_permissions.is_public_category(topic.category):
+        raise NotProposable(
+            _(
+                "This topic is in a members-only category, and the practices "
+                "library is public: move the topic to a public category first, "
+                "if its authors agree."
+            )
+        )
+    if not topic.solution_id:
+        raise NotProposable(
+            _("Only a solved topic, with an accepted answer, can be proposed.")
+        )
     if not forum_permissions.can_propose_practice(actor, topic):
         raise PermissionDenied
     index = _library_for(topic.language)
@@ -79,7 +92,8 @@ def propose(*, actor, topic: Topic) -> PracticePage:
             return existing
         question = topic.posts.get(number=1)
         answer = topic.solution
-        if not (_readable(question) and _readable(answer)):
+        public = forum_permissions.is_public_post
+        if not (public(question) and public(answer)):
             raise NotProposable(
                 _(
                     "The question or its answer is hidden, deleted or waiting "
@@ -114,11 +128,6 @@ def propose(*, actor, topic: Topic) -> PracticePage:
         review_workflow().start(page, actor)
     logger.info("Topic %s proposed as practice %s by %s", topic.pk, page.pk, actor.pk)
     return page
-
-
-def _readable(post) -> bool:
-    """What every reader of the public library may read."""
-    return not (post.is_deleted or post.is_hidden or post.awaiting_approval)
 
 
 def _library_for(language: str) -> PracticeIndexPage:

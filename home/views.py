@@ -83,21 +83,6 @@ def practice_propose(request, topic_id: int):
     topic = Topic.objects.select_related("category__parent").filter(pk=topic_id).first()
     if topic is None or not forum_permissions.can_see_topic(request.user, topic):
         raise Http404
-    if not topic.category.is_public or (
-        topic.category.parent is not None and not topic.category.parent.is_public
-    ):
-        return _refused(
-            request,
-            _(
-                "This topic is in a members-only category, and the practices "
-                "library is public: move the topic to a public category first, "
-                "if its authors agree."
-            ),
-        )
-    if not topic.solution_id:
-        return _refused(
-            request, _("Only a solved topic, with an accepted answer, can be proposed.")
-        )
     try:
         page = practices.propose(actor=request.user, topic=topic)
     except practices.NotProposable as reason:
