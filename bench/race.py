@@ -103,7 +103,8 @@ def prepare(args):
 
 
 def member_cookie() -> str:
-    """A signed-in member's session cookie, made as a log-in makes it."""
+    """A signed-in member's cookies, made as a log-in makes them: the session,
+    and the CSRF cookie a browser keeps from its first page with a form."""
     from django.conf import settings
     from django.contrib.auth import (
         BACKEND_SESSION_KEY,
@@ -112,6 +113,8 @@ def member_cookie() -> str:
         get_user_model,
     )
     from django.contrib.sessions.backends.db import SessionStore
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.utils.crypto import get_random_string
 
     member = get_user_model().objects.get(username="seed_user_0001")
     session = SessionStore()
@@ -119,7 +122,11 @@ def member_cookie() -> str:
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = member.get_session_auth_hash()
     session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    csrf = get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
+    return (
+        f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+        f"{settings.CSRF_COOKIE_NAME}={csrf}"
+    )
 
 
 TURN_TOPICS = 500
@@ -178,8 +185,8 @@ def in_process(path, cookie: str | None) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1")
-    if cookie:
-        name, value = cookie.split("=", 1)
+    for pair in cookie.split("; ") if cookie else ():
+        name, value = pair.split("=", 1)
         client.cookies[name] = value
     if isinstance(path, tuple):
         path = path[0]

@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db.models import CharField, Exists, F, OuterRef, StringAgg, Subquery, Value
 from django.db.models.functions import Cast
 
+import pagecache
 from forum.core.roles import is_member, resolved
 from forum.models import Category, Post, Profile, Suspension, Topic, TrustLevel
 
@@ -59,6 +60,7 @@ def forget(user) -> None:
     trust level just changed)."""
     resolved(user).__dict__.pop(CACHE, None)
     cache.delete(facts_key(user.pk))
+    pagecache.members_changed(user.pk)
 
 
 def facts_changed(sender, instance=None, action=None, pk_set=None, **kwargs):
@@ -85,7 +87,10 @@ def facts_changed(sender, instance=None, action=None, pk_set=None, **kwargs):
 def drop_facts(user_ids) -> None:
     """The cached facts of these members are out of date (a change made
     without signals, such as a bulk update of trust levels)."""
+    user_ids = list(user_ids)
     cache.delete_many([facts_key(pk) for pk in user_ids])
+    # What they may do shows on their pages: none of their copies is current.
+    pagecache.members_changed(*user_ids)
 
 
 def _side(through, instance) -> str:

@@ -19,6 +19,19 @@ A view that must run something even when its page is served from the cache
 (counting a topic view) attaches notes with `note()`; the middleware stores
 them with the page and sends `served_from_cache` with them on every hit.
 
+A member's pages are theirs alone, and a member who opens a page again (a
+reload, the back button, a crawl of their own tabs) gets the copy they were
+given, from the cache, when nothing they would see has changed since:
+pagecache/middleware.py's MemberPageCacheMiddleware. Such a copy is kept
+under the member's session and CSRF cookie, so no other session ever gets it,
+and is served while three things stand as when it was rendered: the
+generation (every write anyone makes that a visitor could see), the member's
+own *version*, and the day. `members_changed(*user_ids)` starts a new version
+for these members: the middleware calls it after a member's write that only
+they see (`keeps_public_pages`), and the site calls it for what changes a
+member's page outside their requests: a notification for them, their read
+markers moving, their trust level, suspension or roles.
+
 This package imports nothing of the site (import-linter holds it), so forum
 and home may import it.
 """
@@ -26,6 +39,7 @@ and home may import it.
 import time
 
 from django.core.cache import cache
+from django.db import transaction
 from django.dispatch import Signal
 
 GENERATION = "pagecache:generation"
@@ -33,7 +47,8 @@ GENERATION = "pagecache:generation"
 # the page cache, since a new one is never a number used before.
 GENERATION_SECONDS = 7 * 24 * 60 * 60
 
-# Sent with `request` and the page's `notes` when a page is served from the cache.
+# Sent with `request`, the page's `notes` and `member_id` (a member's own
+# copy; None for a visitor's page) when a page is served from the cache.
 served_from_cache = Signal()
 
 
@@ -51,6 +66,35 @@ def generation() -> int:
     if current is None:
         cache.add(GENERATION, time.time_ns(), GENERATION_SECONDS)
         current = cache.get(GENERATION)
+    return current
+
+
+def member_key(user_id: int) -> str:
+    return f"pagecache:member:{user_id}"
+
+
+def members_changed(*user_ids: int) -> None:
+    """What these members see has changed: start a new version for each, now
+    and again at commit, so that no page rendered in between from what was
+    not yet committed is served under the new version."""
+    if not user_ids:
+        return
+
+    def start():
+        stamp = time.time_ns()
+        cache.set_many({member_key(pk): stamp for pk in user_ids}, GENERATION_SECONDS)
+
+    start()
+    transaction.on_commit(start)
+
+
+def member_version(user_id: int, found=None):
+    """The member's current version (from `found`, a get_many's answer, when
+    it has it), starting one when there is none."""
+    current = (found or {}).get(member_key(user_id))
+    if current is None:
+        cache.add(member_key(user_id), time.time_ns(), GENERATION_SECONDS)
+        current = cache.get(member_key(user_id))
     return current
 
 

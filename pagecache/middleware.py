@@ -23,6 +23,24 @@ costs one cache read. Every response says in `X-Page-Cache` whether it was a
 `hit`, `stored`, or `skip` (not cacheable); members' responses are `private`.
 
 The cache failing is a miss: the page is rendered as if there were no cache.
+
+MemberPageCacheMiddleware keeps a signed-in member's own pages for them (see
+pagecache/__init__.py for when a copy is current). It runs below sessions,
+CSRF, authentication and messages, and serves a copy only when all hold:
+- it is a GET without `Authorization` and without `HX-Request`, to a path of
+  settings.PAGE_CACHE_PATHS, from a session signed in (the session names a
+  member), with no message waiting (neither the messages cookie nor messages
+  in the session);
+- the copy was stored under this session's key and CSRF cookie and this full
+  path, in the generation, the member's version and the day current now;
+and stores a response only when it is a 200 for that same member, not
+streamed, that sets no cookie (but the CSRF cookie the request had, renewed),
+shows no message, and does not say `no-cache`
+or `no-store`. A copy is served without the view and without a query (the
+session comes from the cache), says `private` and `X-Page-Cache:
+member-hit`, and answers a matching If-None-Match with 304. The day is in
+the stamp because a member's first page of a day records the visit and the
+read markers' day (forum.members.middleware, topic_mark_read).
 """
 
 import hashlib
@@ -30,9 +48,12 @@ import re
 from email.utils import formatdate
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
@@ -53,10 +74,8 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if request.method not in SAFE_METHODS:
             response = self.get_response(request)
-            if response.status_code < 400 and not getattr(
-                request, "_keeps_public_pages", False
-            ):
-                pagecache.changed()
+            if response.status_code < 400:
+                _changed_by(request)
             return response
         if not self._cacheable_request(request):
             return _private_or_skip(request, self.get_response(request))
@@ -92,6 +111,116 @@ class AnonymousPageCacheMiddleware:
         )
 
 
+def _changed_by(request) -> None:
+    """After a successful write: a new generation, or, for a write only its
+    writer sees, a new version of the writer's pages."""
+    if not getattr(request, "_keeps_public_pages", False):
+        pagecache.changed()
+        return
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        pagecache.members_changed(user.pk)
+
+
+class MemberPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.paths = re.compile(settings.PAGE_CACHE_PATHS)
+
+    def __call__(self, request):
+        member_id = self._member(request)
+        if member_id is None:
+            return self.get_response(request)
+        key = _member_page_key(request)
+        version = pagecache.member_key(member_id)
+        found = cache.get_many([pagecache.GENERATION, version, key])
+        entry = found.get(key)
+        stamp = (
+            found.get(pagecache.GENERATION) or pagecache.generation(),
+            pagecache.member_version(member_id, found),
+            _today(),
+        )
+        if entry is not None and entry["generation"] == stamp:
+            pagecache.served_from_cache.send(
+                sender=type(self),
+                request=request,
+                notes=entry["notes"],
+                member_id=member_id,
+            )
+            return _answer(request, _from_entry(entry), "member-hit")
+        response = self.get_response(request)
+        if self._storable(request, response, member_id) and None not in stamp:
+            response["ETag"] = _etag(response)
+            cache.set(key, _entry(response, stamp), settings.PAGE_CACHE_SECONDS)
+            response["X-Page-Cache"] = "member-stored"
+        return response
+
+    def _member(self, request) -> int | None:
+        """The signed-in member's id, when the request may use their copies."""
+        if not (
+            settings.PAGE_CACHE_SECONDS > 0
+            and request.method == "GET"
+            and settings.SESSION_COOKIE_NAME in request.COOKIES
+            and CookieStorage.cookie_name not in request.COOKIES
+            and "HTTP_AUTHORIZATION" not in request.META
+            and "HTTP_HX_REQUEST" not in request.META
+            and self.paths.match(request.path_info) is not None
+        ):
+            return None
+        session = request.session
+        if SessionStorage.session_key in session:
+            return None
+        member_id = session.get(SESSION_KEY)
+        return int(member_id) if member_id else None
+
+    def _storable(self, request, response, member_id: int) -> bool:
+        if response.status_code != 200 or response.streaming:
+            return False
+        if not _only_renews_csrf_cookie(request, response):
+            return False
+        control = response.get("Cache-Control", "").lower()
+        if "no-cache" in control or "no-store" in control:
+            return False
+        messages = getattr(request, "_messages", None)
+        if messages is not None and len(messages):
+            return False
+        user = getattr(request, "user", None)
+        return user is not None and user.is_authenticated and user.pk == member_id
+
+
+def _today() -> str:
+    return timezone.localdate().isoformat()
+
+
+def _only_renews_csrf_cookie(request, response) -> bool:
+    """Whether the response sets no cookie but the CSRF cookie the request
+    already has (Django sends it again with every page that has a form, to
+    renew its expiry): a copy without it is then as good."""
+    name = settings.CSRF_COOKIE_NAME
+    if not set(response.cookies) <= {name}:
+        return False
+    return name not in response.cookies or (
+        response.cookies[name].value == request.COOKIES.get(name)
+    )
+
+
+def _member_page_key(request) -> str:
+    """The member's copy of this page, for this session and CSRF cookie."""
+    where = "\n".join(
+        (
+            f"{request.scheme}://{request.get_host()}{request.get_full_path()}",
+            request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""),
+            request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+        )
+    )
+    digest = hashlib.blake2b(where.encode(), digest_size=16).hexdigest()
+    return f"pagecache:member-page:{digest}"
+
+
+def _etag(response) -> str:
+    return f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'
+
+
 def _key(request) -> str:
     where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.blake2b(where.encode(), digest_size=16).hexdigest()
@@ -115,13 +244,12 @@ def _cacheable_response(request, response) -> bool:
 
 def _make_public(response) -> None:
     """The validators and the caching rules every visitor's copy carries."""
-    digest = hashlib.blake2b(response.content, digest_size=16).hexdigest()
-    response["ETag"] = f'"{digest}"'
+    response["ETag"] = _etag(response)
     response["Last-Modified"] = formatdate(usegmt=True)
     response["Cache-Control"] = PUBLIC
 
 
-def _entry(response, generation: int) -> dict:
+def _entry(response, generation) -> dict:
     return {
         "generation": generation,
         "status": response.status_code,
@@ -166,7 +294,7 @@ def _private_or_skip(request, response):
         "Cache-Control"
     ):
         patch_cache_control(response, private=True)
-    response["X-Page-Cache"] = "skip"
+    response.setdefault("X-Page-Cache", "skip")
     return response
 
 

@@ -253,6 +253,7 @@ def unread_and_new_counts(user) -> dict[str, int]:
 def forget_counts(user) -> None:
     """The member's unread and new counts changed (they read a topic)."""
     cache.delete(_counts_key(user))
+    pagecache.members_changed(user.pk)  # their lists show what they read
 
 
 def categories_for(user):

@@ -36,8 +36,12 @@ ERRORS = (RedisError, OSError)
 def viewer(request) -> str:
     """Who is reading: a member's id, or a visitor's address and browser."""
     if request.user.is_authenticated:
-        return f"u:{request.user.pk}"
+        return member(request.user.pk)
     return visitor(request)
+
+
+def member(user_id: int) -> str:
+    return f"u:{user_id}"
 
 
 def visitor(request) -> str:
@@ -64,10 +68,11 @@ def record(topic_id: int, reader: str) -> bool:
     return True
 
 
-def count_cached_view(sender, request, notes, **kwargs):
-    """pagecache.served_from_cache: a visitor read a topic page from the cache."""
+def count_cached_view(sender, request, notes, member_id=None, **kwargs):
+    """pagecache.served_from_cache: a visitor, or a member, read a topic page
+    from the cache."""
     if topic_id := notes.get("topic_view"):
-        record(topic_id, visitor(request))
+        record(topic_id, member(member_id) if member_id else visitor(request))
 
 
 def pending() -> dict[int, int]:

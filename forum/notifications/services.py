@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_comments_xtd.models import XtdComment
 
+import pagecache
 from forum import permissions
 from forum.conf import conf
 from forum.core.markdown import mentioned_members
@@ -554,6 +555,7 @@ def forget_unread_count(*user_ids: int) -> None:
     keys = [selectors.unread_key(pk) for pk in user_ids]
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
+    pagecache.members_changed(*user_ids)  # the bell on each of their pages
 
 
 def notification_mark_read(*, actor, notification: Notification) -> Notification:
