@@ -20,7 +20,10 @@ and bench/results/race.md.
 page of one of 500 topics at random (a wrk Lua script), and every run starts
 with none of them read, so the first read of each writes its read marker and
 the posts' content is rendered wherever no reader has cached it yet. The
-other member rows reload one page, as a refresh or a crawler does.
+other member rows reload one page, as a refresh does: a plain reload is
+served from the member's own copy (pagecache's MemberPageCacheMiddleware), a
+hard reload (`Cache-Control: no-cache`, as Ctrl+Shift+R sends) renders the
+page anew, as a first view does.
 """
 
 import argparse
@@ -130,11 +133,21 @@ def member_cookie() -> str:
 
 
 TURN_TOPICS = 500
+VISITOR, MEMBER, HARD_RELOAD = "visitor", "member", "member, hard reload"
+
+
+def headers(who: str, cookie: str) -> dict[str, str]:
+    """The request headers of `who`."""
+    if who == VISITOR:
+        return {}
+    if who == HARD_RELOAD:
+        return {"Cookie": cookie, "Cache-Control": "no-cache"}
+    return {"Cookie": cookie}
 
 
 def pages() -> list[tuple[str, str | tuple[str, ...], bool]]:
-    """(name, path or paths, as a member) of each page raced, the floor
-    first."""
+    """(name, path or paths, who) of each page raced, the floor first; who
+    is VISITOR, MEMBER or HARD_RELOAD (a member asking for a fresh page)."""
     from django.db.models import Count
     from django.utils import translation
 
@@ -151,16 +164,22 @@ def pages() -> list[tuple[str, str | tuple[str, ...], bool]]:
     turn = turn.exclude(pk=hot.pk).order_by("pk")[:TURN_TOPICS]
     with translation.override("en"):
         return [
-            ("floor (trivial view)", "/", False),
-            ("hot topic page 1, visitor", hot.get_absolute_url(), False),
-            ("latest topics, visitor", "/en/forum/", False),
-            ("category page, visitor", category.get_absolute_url(), False),
-            ("hot topic page 1, member", hot.get_absolute_url(), True),
-            ("latest topics, member", "/en/forum/", True),
+            ("floor (trivial view)", "/", VISITOR),
+            ("hot topic page 1, visitor", hot.get_absolute_url(), VISITOR),
+            ("latest topics, visitor", "/en/forum/", VISITOR),
+            ("category page, visitor", category.get_absolute_url(), VISITOR),
+            ("hot topic page 1, member", hot.get_absolute_url(), MEMBER),
+            (
+                "hot topic page 1, member, hard reload",
+                hot.get_absolute_url(),
+                HARD_RELOAD,
+            ),
+            ("latest topics, member", "/en/forum/", MEMBER),
+            ("latest topics, member, hard reload", "/en/forum/", HARD_RELOAD),
             (
                 "topics in turn, member",
                 tuple(topic.get_absolute_url() for topic in turn),
-                True,
+                MEMBER,
             ),
         ]
 
@@ -177,7 +196,7 @@ def forget_reading(paths) -> None:
     TopicReadState.objects.filter(user=member, topic_id__in=ids).delete()
 
 
-def in_process(path, cookie: str | None) -> dict:
+def in_process(path, sent: dict[str, str]) -> dict:
     """SQL queries of one request, whether it sets a cookie, the HTML's size
     (of the first of several paths: its first read, then that page again)."""
     from django.db import connection
@@ -185,20 +204,22 @@ def in_process(path, cookie: str | None) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1")
-    for pair in cookie.split("; ") if cookie else ():
+    sent = dict(sent)
+    for pair in sent.pop("Cookie").split("; ") if "Cookie" in sent else ():
         name, value = pair.split("=", 1)
         client.cookies[name] = value
     if isinstance(path, tuple):
         path = path[0]
-    client.get(path)  # warm: the page cache, the menu, the renditions
+    client.get(path, headers=sent)  # warm: the caches, the menu, the renditions
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
+        response = client.get(path, headers=sent)
     body = response.content
     return {
         "queries": len(queries),
         "bytes": len(body),
         "gzip": len(gzip.compress(body)),
         "set_cookie": "Set-Cookie" in response,
+        "served": response.get("X-Page-Cache", ""),
     }
 
 
@@ -265,7 +286,7 @@ end
 """
 
 
-def wrk(port: int, path, cookie: str | None, args) -> dict:
+def wrk(port: int, path, sent: dict[str, str], args) -> dict:
     command = [
         "wrk",
         f"-c{args.connections}",
@@ -280,8 +301,8 @@ def wrk(port: int, path, cookie: str | None, args) -> dict:
         command += ["-s", str(script), f"http://127.0.0.1:{port}/"]
     else:
         command.append(f"http://127.0.0.1:{port}{path}")
-    if cookie:
-        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    for name, value in sent.items():
+        command[1:1] = ["-H", f"{name}: {value}"]
     output = subprocess.run(  # noqa: S603 - wrk with our arguments
         command, capture_output=True, text=True, check=True
     ).stdout
@@ -303,14 +324,14 @@ def milliseconds(text: str) -> float:
 
 
 def race(args, servers, scenarios, cookie) -> dict:
-    results = {name: [] for name, _path, _member in scenarios}
+    results = {name: [] for name, _path, _who in scenarios}
     for round_number in range(1, args.rounds + 1):
-        for name, path, as_member in scenarios:
+        for name, path, who in scenarios:
             server, port = servers["floor" if path == "/" else "site"]
             if isinstance(path, tuple):
                 forget_reading(path)
             cpu, written = workers_cpu(server), rows_written()
-            run = wrk(port, path, cookie if as_member else None, args)
+            run = wrk(port, path, headers(who, cookie), args)
             time.sleep(1.2)  # PostgreSQL publishes its counters within a second
             run["cpu_ms"] = (workers_cpu(server) - cpu) * 1000 / run["requests"]
             run["rows"] = (rows_written() - written) / run["requests"]
@@ -326,10 +347,10 @@ def report(scenarios, results, static) -> str:
     floor = [run["rps"] for run in results[scenarios[0][0]]]
     lines = [
         "| page | req/s | ÷ floor | p50 ms | p99 ms | CPU ms/req | rows "
-        "written/req | SQL | Set-Cookie | HTML KB | gzip KB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
+        "written/req | SQL | Set-Cookie | X-Page-Cache | HTML KB | gzip KB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|",
     ]
-    for name, _path, _member in scenarios:
+    for name, _path, _who in scenarios:
         runs = results[name]
         ratio = statistics.median(
             run["rps"] / base for run, base in zip(runs, floor, strict=True)
@@ -342,7 +363,8 @@ def report(scenarios, results, static) -> str:
             f"| {statistics.median(r['cpu_ms'] for r in runs):.1f} "
             f"| {statistics.median(r['rows'] for r in runs):.2f} "
             f"| {info['queries']} | {'yes' if info['set_cookie'] else 'no'} "
-            f"| {info['bytes'] / 1024:.1f} | {info['gzip'] / 1024:.1f} |"
+            f"| {info['served'] or '-'} | {info['bytes'] / 1024:.1f} "
+            f"| {info['gzip'] / 1024:.1f} |"
         )
     return "\n".join(lines)
 
@@ -358,8 +380,8 @@ def main():
     cookie = member_cookie()
     scenarios = pages()
     static = {
-        name: in_process(path, cookie if member else None)
-        for name, path, member in scenarios[1:]
+        name: in_process(path, headers(who, cookie))
+        for name, path, who in scenarios[1:]
     }
     site = serve("config.wsgi:application", SITE_PORT, [])
     floor = serve("floor:application", FLOOR_PORT, ["--pythonpath", "bench"])
@@ -368,14 +390,15 @@ def main():
         static[scenarios[0][0]] = {
             "queries": 0,
             "set_cookie": False,
+            "served": "",
             "bytes": len(body),
             "gzip": len(gzip.compress(body)),
         }
         servers = {"site": (site, SITE_PORT), "floor": (floor, FLOOR_PORT)}
-        for _name, path, member in scenarios:  # warm every worker
+        for _name, path, who in scenarios:  # warm every worker
             port = FLOOR_PORT if path == "/" else SITE_PORT
             warm = argparse.Namespace(connections=2, seconds=1)
-            wrk(port, path, cookie if member else None, warm)
+            wrk(port, path, headers(who, cookie), warm)
         results = race(args, servers, scenarios, cookie)
     finally:
         for process in (site, floor):

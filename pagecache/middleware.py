@@ -33,6 +33,8 @@ CSRF, authentication and messages, and serves a copy only when all hold:
   in the session);
 - the copy was stored under this session's key and CSRF cookie and this full
   path, in the generation, the member's version and the day current now;
+- the browser does not ask for a fresh page (a hard reload's
+  `Cache-Control: no-cache`);
 and stores a response only when it is a 200 for that same member, not
 streamed, that sets no cookie (but the CSRF cookie the request had, renewed),
 shows no message, and does not say `no-cache`
@@ -140,7 +142,7 @@ class MemberPageCacheMiddleware:
             pagecache.member_version(member_id, found),
             _today(),
         )
-        if entry is not None and entry["generation"] == stamp:
+        if entry is not None and entry["generation"] == stamp and not _hard(request):
             pagecache.served_from_cache.send(
                 sender=type(self),
                 request=request,
@@ -186,6 +188,13 @@ class MemberPageCacheMiddleware:
             return False
         user = getattr(request, "user", None)
         return user is not None and user.is_authenticated and user.pk == member_id
+
+
+def _hard(request) -> bool:
+    """A hard reload (the browser says `Cache-Control: no-cache`): the member
+    asks for the page made anew, and gets it (and a new copy). Visitors'
+    pages ignore it: a crawler must not be able to skip the cache at will."""
+    return "no-cache" in request.headers.get("Cache-Control", "").lower()
 
 
 def _today() -> str:

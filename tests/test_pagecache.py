@@ -394,6 +394,15 @@ class TestAMembersOwnCopy:
             == 304
         )
 
+    def test_a_hard_reload_makes_the_page_anew(self, signed_in, make_topic, member2):
+        url = make_topic().get_absolute_url()
+        browser = signed_in(member2, url)
+        browser.get(url)
+        assert served(browser.get(url)) == "member-hit"
+        hard = browser.get(url, headers={"Cache-Control": "no-cache"})
+        assert served(hard) == "member-stored"
+        assert served(browser.get(url)) == "member-hit"
+
     def test_no_other_session_gets_it(self, signed_in, make_topic, member, member2):
         from django.test import Client as client_class
 

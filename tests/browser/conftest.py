@@ -169,8 +169,11 @@ def new_context(new_context, site):
 
 
 @pytest.fixture
-def site(live_server, demo) -> str:
-    """The live server's URL, with the demo content in place."""
+def site(live_server, demo, settings) -> str:
+    """The live server's URL, with the demo content in place, and the page
+    caches on as in production (pagecache/): every journey also checks that
+    what a visitor or member just did shows on their next page."""
+    settings.PAGE_CACHE_SECONDS = 120
     return live_server.url
 
 
