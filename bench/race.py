@@ -197,8 +197,9 @@ def forget_reading(paths) -> None:
 
 
 def in_process(path, sent: dict[str, str]) -> dict:
-    """SQL queries of one request, whether it sets a cookie, the HTML's size
-    (of the first of several paths: its first read, then that page again)."""
+    """SQL queries of one request, whether it sets a cookie, how it was
+    served, the HTML's size: the page asked again, or, of several paths, the
+    first read of the second after the first one warmed the caches."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -208,9 +209,11 @@ def in_process(path, sent: dict[str, str]) -> dict:
     for pair in sent.pop("Cookie").split("; ") if "Cookie" in sent else ():
         name, value = pair.split("=", 1)
         client.cookies[name] = value
+    warm = path
     if isinstance(path, tuple):
-        path = path[0]
-    client.get(path, headers=sent)  # warm: the caches, the menu, the renditions
+        forget_reading(path[:2])
+        warm, path = path[:2]
+    client.get(warm, headers=sent)  # warm: the caches, the menu, the renditions
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path, headers=sent)
     body = response.content

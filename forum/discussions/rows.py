@@ -11,6 +11,12 @@ it shows, the language, the time zone and the fragments' stamp
 A list then reads its rows in one cache round trip and loads category, tags
 and people (selectors.topic_row_details, three queries) only for the topics
 whose row is missing; its own query reads nothing but the topics' columns.
+
+The category cards under the latest list (and on the categories page) are
+kept the same way, whole, per language and kind of reader (a member reads
+every category, a visitor the public ones), under the page cache generation:
+a new topic changes a card's count, and so does any write that could change
+them, the admin's included.
 """
 
 import re
@@ -22,6 +28,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
+import pagecache
+from forum import permissions
 from forum.core import dates, fragment_cache
 from forum.discussions import selectors
 
@@ -29,6 +37,10 @@ TEMPLATE = "forum/_topic_row.html"
 SECONDS = 24 * 60 * 60
 # Bump when TEMPLATE changes in a way cached rows must not outlive.
 VERSION = 3
+
+CARDS_TEMPLATE = "forum/includes/category_cards.html"
+# Writes outside requests (commands) show within this, as on cached pages.
+CARDS_SECONDS = 120
 
 STATE = "@@forum-row-state@@"
 UNREAD = "<!--@@forum-row-unread@@-->"
@@ -63,6 +75,29 @@ def render_rows(topics: list) -> SafeString:
         pieces = fresh.get(keys[topic.pk]) or found[keys[topic.pk]]
         rows.append(fragment_cache.fill(pieces, values))
     return mark_safe("".join(rows))  # noqa: S308 - our template's output, joined
+
+
+def category_cards(user) -> SafeString:
+    """The top-level categories `user` may read, as cards with their
+    subcategories (forum/includes/category_cards.html); empty when there are
+    none."""
+    key = fragment_cache.key(
+        "category-cards",
+        0,
+        fragment_cache.context_key(VERSION),
+        permissions.is_member(user),
+        pagecache.generation(),
+    )
+    html = cache.get(key)
+    if html is None:
+        categories = selectors.categories_for(user)
+        html = (
+            render_to_string(CARDS_TEMPLATE, {"categories": categories})
+            if categories
+            else ""
+        )
+        cache.set(key, html, CARDS_SECONDS)
+    return mark_safe(html)  # noqa: S308 - our template's output
 
 
 def _unread_link(topic) -> str:

@@ -74,9 +74,9 @@ def topic_list(request, view="latest", category_slug=None, tag_name=None):
         "listing": listing,
         "rows_html": rows.render_rows(listing.page.object_list),
         "counts": selectors.unread_and_new_counts(request.user),
-        "categories": selectors.categories_for(request.user)
+        "categories_html": rows.category_cards(request.user)
         if category is None
-        else None,
+        else "",
         "can_create_topic": permissions.is_member(request.user)
         and (category is None or permissions.can_create_topic(request.user, category)),
         "periods": list(selectors.TOP_PERIODS),
@@ -90,7 +90,7 @@ def categories(request):
     return render(
         request,
         "forum/categories.html",
-        {"categories": selectors.categories_for(request.user)},
+        {"categories_html": rows.category_cards(request.user)},
     )
 
 

@@ -138,3 +138,41 @@ def test_a_row_carries_no_more_markup_than_it_shows(forum, member, member2, make
     assert len(names) == 2 and all(names), row
     assert row.count("<span>") == 3  # "Replies: ", "Views: ", "Likes: "
     assert re.search(r'datetime="\d{4}-\d\d-\d\dT\d\d:\d\dZ"', row), row
+
+
+class TestCategoryCards:
+    """rows.category_cards: kept per language, kind of reader and page cache
+    generation."""
+
+    def test_each_reader_sees_the_categories_they_may_read(
+        self, category, members_category, member
+    ):
+        visitor = str(rows.category_cards(AnonymousUser()))
+        assert category.name in visitor
+        assert members_category.name not in visitor
+        for _ in range(2):  # rendered, then from the cache
+            assert members_category.name in str(rows.category_cards(member))
+        assert members_category.name not in str(rows.category_cards(AnonymousUser()))
+
+    def test_kept_until_the_next_write(self, category, member, client):
+        import pagecache
+
+        rows.category_cards(member)
+        with CaptureQueriesContext(connection) as queries:
+            again = str(rows.category_cards(member))
+        assert len(queries) == 0
+        assert "0 topics" in again
+        services.topic_create(
+            actor=member, category=category, title="A topic counted", raw="Text."
+        )
+        pagecache.changed()  # what the middleware does after the write request
+        assert "1 topic" in str(rows.category_cards(member))
+
+    def test_in_the_readers_language(self, category, member):
+        from django.utils import translation
+
+        with translation.override("kk"):
+            kk = str(rows.category_cards(member))
+        with translation.override("en"):
+            en = str(rows.category_cards(member))
+        assert category.name_kk in kk and category.name_en in en
