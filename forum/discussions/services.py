@@ -11,9 +11,8 @@ from collections.abc import Iterable
 
 from anyascii import anyascii
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Subquery, Value
-from django.db.models.functions import Greatest
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -457,21 +456,30 @@ def topic_mark_read(*, user, topic: Topic, post_number: int):
         return
     now = timezone.now()
     if not _read_today(topic, post_number, now):
-        updated = TopicReadState.objects.filter(user=user, topic=topic).update(
-            last_read_post_number=Greatest("last_read_post_number", Value(post_number)),
-            last_visited_at=now,
-        )
-        if not updated:
-            TopicReadState.objects.get_or_create(
-                user=user,
-                topic=topic,
-                defaults={
-                    "last_read_post_number": post_number,
-                    "first_visited_at": now,
-                },
-            )
+        _move_read_marker(user.pk, topic.pk, post_number, now)
         selectors.forget_counts(user)
     notifications.topic_read(user=user, topic=topic, post_number=post_number)
+
+
+def _move_read_marker(user_id: int, topic_id: int, post_number: int, now) -> None:
+    """The member's marker made, or moved forward (never back), with the
+    visit's time: one statement that PostgreSQL and SQLite both run, where
+    an UPDATE, then a get_or_create for a first read, took five round trips
+    and a transaction (issue #12)."""
+    quote = connection.ops.quote_name
+    table = quote(TopicReadState._meta.db_table)
+    greatest = "MAX" if connection.vendor == "sqlite" else "GREATEST"
+    at = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (topic_id, user_id, last_read_post_number,"  # noqa: S608 - our own names
+            " first_visited_at, last_visited_at) VALUES (%s, %s, %s, %s, %s)"
+            " ON CONFLICT (user_id, topic_id) DO UPDATE SET"
+            f" last_read_post_number = {greatest}({table}.last_read_post_number,"
+            " excluded.last_read_post_number),"
+            " last_visited_at = excluded.last_visited_at",
+            [topic_id, user_id, post_number, at, at],
+        )
 
 
 def _read_today(topic: Topic, post_number: int, now) -> bool:

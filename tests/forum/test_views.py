@@ -61,9 +61,17 @@ class TestTopicPage:
         on, or coming back another day, writes as before."""
         topic = make_topic(replies=24)
         client.force_login(member2)
-        client.get(topic.get_absolute_url())  # reads posts 1-20
+        with CaptureQueriesContext(connection) as first:
+            client.get(topic.get_absolute_url())  # reads posts 1-20
         state = TopicReadState.objects.get(user=member2, topic=topic)
         assert state.last_read_post_number == 20
+        # The first read makes the marker in one statement (it was an UPDATE
+        # that found nothing, then a get_or_create's SELECT and INSERT).
+        touching = [q["sql"] for q in first if "forum_topicreadstate" in q["sql"]]
+        assert (
+            len([sql for sql in touching if sql.startswith(("INSERT", "UPDATE"))]) == 1
+        )
+        assert not [q for q in first if "SAVEPOINT" in q["sql"]]
 
         with CaptureQueriesContext(connection) as reload:
             client.get(topic.get_absolute_url())
