@@ -52,6 +52,18 @@ def served(response) -> str:
     return response["X-Page-Cache"]
 
 
+def leave_message(client, rf, message: str) -> None:
+    """A message waiting for the client's next page, in the messages cookie
+    (where a redirect after a form leaves it)."""
+    storage = CookieStorage(rf.get("/"))
+    response = HttpResponse()
+    storage.add(constants.INFO, message)
+    storage.update(response)
+    client.cookies[CookieStorage.cookie_name] = response.cookies[
+        CookieStorage.cookie_name
+    ].value
+
+
 class TestWhatIsServed:
     def test_the_second_visitor_gets_the_page_without_a_query(
         self, visitor, make_topic
@@ -126,13 +138,7 @@ class TestWhatIsServed:
         self, db, client, visitor, rf
     ):
         visitor("/en/forum/")
-        storage = CookieStorage(rf.get("/"))
-        response = HttpResponse()
-        storage.add(constants.INFO, "You have signed out.")
-        storage.update(response)
-        client.cookies[CookieStorage.cookie_name] = response.cookies[
-            CookieStorage.cookie_name
-        ].value
+        leave_message(client, rf, "You have signed out.")
         page = visitor("/en/forum/")
         assert served(page) == "skip"
         assert "You have signed out." in page.text
@@ -540,13 +546,7 @@ class TestAMembersOwnCopy:
         # A message waiting: the page that shows it is made for it, not kept.
         browser.get(url)  # page 2 was read since: a new copy
         assert served(browser.get(url)) == "member-hit"
-        storage = CookieStorage(rf.get("/"))
-        response = HttpResponse()
-        storage.add(constants.INFO, "Your draft was discarded.")
-        storage.update(response)
-        browser.cookies[CookieStorage.cookie_name] = response.cookies[
-            CookieStorage.cookie_name
-        ].value
+        leave_message(browser, rf, "Your draft was discarded.")
         with_message = browser.get(url)
         assert served(with_message) == "skip"
         assert "Your draft was discarded." in text(with_message)
