@@ -36,7 +36,9 @@ This package imports nothing of the site (import-linter holds it), so forum
 and home may import it.
 """
 
+import contextvars
 import time
+from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.db import transaction
@@ -86,6 +88,26 @@ def members_changed(*user_ids: int) -> None:
 
     start()
     transaction.on_commit(start)
+    if (moved := _moved.get()) is not None:
+        moved.update(user_ids)
+
+
+# The members whose version moved during the request being served.
+_moved: contextvars.ContextVar[set | None] = contextvars.ContextVar(
+    "pagecache_moved", default=None
+)
+
+
+@contextmanager
+def noting_moves():
+    """Collect, in the set it gives, the members whose version moves inside
+    the block (a page that moved its own reader's version is stale at once)."""
+    moved: set = set()
+    token = _moved.set(moved)
+    try:
+        yield moved
+    finally:
+        _moved.reset(token)
 
 
 def member_version(user_id: int, found=None):

@@ -35,12 +35,13 @@ CSRF, authentication and messages, and serves a copy only when all hold:
   path, in the generation, the member's version and the day current now;
 - the browser does not ask for a fresh page (a hard reload's
   `Cache-Control: no-cache`);
-and stores a response only when it is a 200 for that same member, not
-streamed, that sets no cookie (but the CSRF cookie the request had, renewed),
-shows no message, and does not say `no-cache`
-or `no-store`. A copy is served without the view and without a query (the
-session comes from the cache), says `private` and `X-Page-Cache:
-member-hit`, and answers a matching If-None-Match with 304. The day is in
+and stores a response only when it is a 200 for that same member that did
+not itself move the member's version (a first read), not streamed, that
+sets no cookie (but the CSRF cookie the request had, renewed), shows no
+message, and does not say `no-cache` or `no-store`. A copy is served
+without the view and without a query (the session comes from the cache),
+says `private` and `X-Page-Cache: member-hit`, and answers a matching
+If-None-Match with 304. The day is in
 the stamp because a member's first page of a day records the visit and the
 read markers' day (forum.members.middleware, topic_mark_read).
 """
@@ -150,8 +151,15 @@ class MemberPageCacheMiddleware:
                 member_id=member_id,
             )
             return _answer(request, _from_entry(entry), "member-hit")
-        response = self.get_response(request)
-        if self._storable(request, response, member_id) and None not in stamp:
+        with pagecache.noting_moves() as moved:
+            response = self.get_response(request)
+        # A page that moved its reader's version (a first read writes the
+        # read marker) would never be served: not worth storing.
+        if (
+            member_id not in moved
+            and None not in stamp
+            and self._storable(request, response, member_id)
+        ):
             response["ETag"] = _etag(response)
             cache.set(key, _entry(response, stamp), settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "member-stored"

@@ -504,7 +504,9 @@ class TestAMembersOwnCopy:
         browser = signed_in(member2, "/en/forum/")
         latest = browser.get("/en/forum/")
         assert served(browser.get("/en/forum/")) == "member-hit"
-        browser.get(topic.get_absolute_url())  # reads it: a GET that writes
+        first_read = browser.get(topic.get_absolute_url())  # a GET that writes
+        assert served(first_read) == "skip"  # its copy would be stale at once
+        assert served(browser.get(topic.get_absolute_url())) == "member-stored"
         after = browser.get("/en/forum/")
         assert served(after) == "member-stored"
         assert after.content != latest.content
