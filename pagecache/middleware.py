@@ -41,9 +41,17 @@ sets no cookie (but the CSRF cookie the request had, renewed), shows no
 message, and does not say `no-cache` or `no-store`. A copy is served
 without the view and without a query (the session comes from the cache),
 says `private` and `X-Page-Cache: member-hit`, and answers a matching
-If-None-Match with 304. The day is in
-the stamp because a member's first page of a day records the visit and the
-read markers' day (forum.members.middleware, topic_mark_read).
+If-None-Match with 304. The day is in the stamp because a member's first
+page of a day records the visit and the read markers' day
+(forum.members.middleware, topic_mark_read).
+
+A hit does not load the member (Django would, to check the session against
+the password): whatever ends a member's sessions or rights in a request (a
+log-out, a new password, an account disabled, a suspension, a group lost) is
+a write that starts a new generation or moves their version, so no copy made
+before it is current. Only a change made outside any request, from a shell
+or a command, lets a member see the copies they were already given for up
+to PAGE_CACHE_SECONDS more.
 """
 
 import hashlib
