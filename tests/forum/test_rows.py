@@ -80,17 +80,16 @@ def test_rows_show_every_change_at_once(forum, member, member2, category, make_t
     assert 'title="Bolat Serikuly"' in row_of(topic, member)
 
 
-def test_a_members_latest_page_reads_in_three_queries(
+def test_a_members_latest_page_reads_in_two_queries(
     client, settings, django_assert_max_num_queries, forum, member2
 ):
-    """The session's user, the topics with the read markers, the categories
-    and their subcategories; the permission facts and the unread and new
-    counts come from the cache, the rows' categories, tags and people with
-    the rows."""
+    """The session's user, the topics with the read markers; the permission
+    facts, the unread and new counts and the category cards come from the
+    cache, the rows' categories, tags and people with the rows."""
     settings.SESSION_ENGINE = "config.sessions"
     client.force_login(member2)
     client.get(reverse("forum:latest"))
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(2):
         response = client.get(reverse("forum:latest"))
     shown = len(selectors.topic_list(user=member2).page.object_list)
     assert response.content.decode().count('class="topic-row') == shown >= 3
