@@ -2,7 +2,8 @@
 
 A visitor (no session cookie) asking for a public page under a language prefix
 gets the response a previous visitor got, from the cache, without a query,
-for up to settings.PAGE_CACHE_SECONDS. Members never read or fill it.
+for up to settings.PAGE_CACHE_SECONDS. Members never read or fill it (they
+have copies of their own, below).
 pagecache/middleware.py says exactly what is stored and what is served.
 
 What invalidates it is a *generation* number in the cache: every entry carries
@@ -10,10 +11,12 @@ the generation it was rendered in, and is served only while that is current.
 `changed()` starts a new generation, and the middleware calls it after every
 successful write request (any method but GET, HEAD, OPTIONS and TRACE answered
 below 400), so a write invalidates by default, whoever makes it, the admin
-included. Views whose writes no visitor can see (drafts, bookmarks, reading a
-notification) say so with `keeps_public_pages`. Writes outside requests call
-`changed()` themselves (home does on page publishing); what is left, such as
-beat's view counts, shows within PAGE_CACHE_SECONDS.
+included. Views whose writes only their writer sees (drafts, bookmarks,
+reading a notification) say so with `keeps_public_pages`. Writes outside
+requests call `changed()` themselves (home does on page publishing); what is
+left shows within PAGE_CACHE_SECONDS: beat's view counts, a suspension that
+ends by the clock, topics ageing out of "new", a trust level's badge on
+another member's posts, changes made from a shell or a command.
 
 A view that must run something even when its page is served from the cache
 (counting a topic view) attaches notes with `note()`; the middleware stores
@@ -55,7 +58,15 @@ served_from_cache = Signal()
 
 
 def changed() -> None:
-    """Everything cached so far is stale: start a new generation."""
+    """Everything cached so far is stale: start a new generation, now and
+    again at commit (a write outside a request, such as beat's publishing,
+    calls this inside its transaction: a page rendered before the commit
+    must not pass for current)."""
+    _next_generation()
+    transaction.on_commit(_next_generation)
+
+
+def _next_generation() -> None:
     try:
         cache.incr(GENERATION)
     except ValueError:  # no generation yet, or the cache is unavailable
@@ -121,7 +132,9 @@ def member_version(user_id: int, found=None):
 
 
 def keeps_public_pages(view):
-    """Mark a view whose writes change nothing a visitor sees."""
+    """Mark a view whose writes change nothing anyone but the writer sees
+    (neither a visitor nor another member): they move only the writer's
+    version, and every other cached page stays current."""
     view.keeps_public_pages = True
     return view
 

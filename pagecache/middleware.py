@@ -37,8 +37,9 @@ CSRF, authentication and messages, and serves a copy only when all hold:
   `Cache-Control: no-cache`);
 and stores a response only when it is a 200 for that same member that did
 not itself move the member's version (a first read), not streamed, that
-sets no cookie (but the CSRF cookie the request had, renewed), shows no
-message, and does not say `no-cache` or `no-store`. A copy is served
+sets no cookie, whose CSRF token (if any) comes from the CSRF cookie the
+request sent, that shows no message, and does not say `no-cache` or
+`no-store`. A copy is served
 without the view and without a query (the session comes from the cache),
 says `private` and `X-Page-Cache: member-hit`, and answers a matching
 If-None-Match with 304. The day is in the stamp because a member's first
@@ -49,9 +50,10 @@ A hit does not load the member (Django would, to check the session against
 the password): whatever ends a member's sessions or rights in a request (a
 log-out, a new password, an account disabled, a suspension, a group lost) is
 a write that starts a new generation or moves their version, so no copy made
-before it is current. Only a change made outside any request, from a shell
-or a command, lets a member see the copies they were already given for up
-to PAGE_CACHE_SECONDS more.
+before it is current. What changes outside any request and moves neither
+(pagecache/__init__.py lists it: a change from a shell, a suspension ending
+by the clock, ...) shows on a member's copies within PAGE_CACHE_SECONDS, as
+on visitors' pages.
 """
 
 import hashlib
@@ -192,9 +194,9 @@ class MemberPageCacheMiddleware:
         return int(member_id) if member_id else None
 
     def _storable(self, request, response, member_id: int) -> bool:
-        if response.status_code != 200 or response.streaming:
+        if response.status_code != 200 or response.streaming or response.cookies:
             return False
-        if not _only_renews_csrf_cookie(request, response):
+        if not _token_from_their_cookie(request):
             return False
         control = response.get("Cache-Control", "").lower()
         if "no-cache" in control or "no-store" in control:
@@ -217,16 +219,13 @@ def _today() -> str:
     return timezone.localdate().isoformat()
 
 
-def _only_renews_csrf_cookie(request, response) -> bool:
-    """Whether the response sets no cookie but the CSRF cookie the request
-    already has (Django sends it again with every page that has a form, to
-    renew its expiry): a copy without it is then as good."""
-    name = settings.CSRF_COOKIE_NAME
-    if not set(response.cookies) <= {name}:
-        return False
-    return name not in response.cookies or (
-        response.cookies[name].value == request.COOKIES.get(name)
-    )
+def _token_from_their_cookie(request) -> bool:
+    """Whether a CSRF token on the page comes from the CSRF cookie the request
+    sent (CsrfViewMiddleware, above, sends that cookie again to renew it): a
+    page with a token for a secret just made, whose cookie only this response
+    carries, is not worth keeping under a key without it."""
+    secret = request.META.get("CSRF_COOKIE")
+    return secret is None or secret == request.COOKIES.get(settings.CSRF_COOKIE_NAME)
 
 
 def _member_page_key(request) -> str:

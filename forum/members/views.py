@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-import pagecache
 from forum import permissions
 from forum.members import selectors as profile_selectors
 from forum.members import services
@@ -66,7 +65,7 @@ def profile_edit(request):
     )
 
 
-@pagecache.keeps_public_pages
+# Not keeps_public_pages: every inviter sees everyone's invitations.
 @login_required
 @require_http_methods(["GET", "POST"])
 def invitations(request):
