@@ -351,15 +351,17 @@ def test_members_pages_are_private_even_when_the_cache_is_off(
 
 
 @pytest.fixture
-def signed_in(client):
-    """A member's browser: signed in, with the CSRF cookie its first page
-    gave it (as a browser keeps it), so that its next GET may be stored."""
+def signed_in(db):
+    """A member's browser of its own: signed in, with the CSRF cookie its
+    first page gave it (as a browser keeps it), so that its next GET may be
+    stored."""
 
     def sign_in(user, url="/en/forum/"):
-        client.force_login(user)
-        client.get(url)
-        assert settings_csrf_cookie() in client.cookies
-        return client
+        browser = Client()
+        browser.force_login(user)
+        browser.get(url)
+        assert settings_csrf_cookie() in browser.cookies
+        return browser
 
     return sign_in
 
@@ -411,24 +413,16 @@ class TestAMembersOwnCopy:
         assert served(browser.get(url)) == "member-hit"
 
     def test_no_other_session_gets_it(self, signed_in, make_topic, member, member2):
-        from django.test import Client as client_class
-
         topic = make_topic()
         url = topic.get_absolute_url()
         first = signed_in(member2, url)
         first.get(url)
         assert served(first.get(url)) == "member-hit"
-        other = client_class()
-        other.force_login(member)
-        other.get(url)
-        page = other.get(url)
+        page = signed_in(member, url).get(url)
         assert served(page) == "member-stored"
         assert member.username in text(page) and member2.username not in text(page)
         # The same member in a second browser keeps a copy of its own.
-        second = client_class()
-        second.force_login(member2)
-        second.get(url)
-        assert served(second.get(url)) == "member-stored"
+        assert served(signed_in(member2, url).get(url)) == "member-stored"
         # Signed out, the cookie names no member: a visitor's page.
         first.post(reverse("account_logout"))
         assert served(first.get(url)) != "member-hit"
@@ -437,15 +431,12 @@ class TestAMembersOwnCopy:
     def test_a_write_anyone_makes_shows_at_once(
         self, signed_in, make_topic, member, member2
     ):
-        from django.test import Client
-
         topic = make_topic()
         url = topic.get_absolute_url()
         browser = signed_in(member2, url)
         browser.get(url)
         assert served(browser.get(url)) == "member-hit"
-        writer = Client()
-        writer.force_login(member)
+        writer = signed_in(member, url)
         writer.post(reverse("forum:reply", args=[topic.pk]), {"raw": "Fresh."})
         page = browser.get(url)
         assert "Fresh." in text(page)
