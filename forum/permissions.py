@@ -59,8 +59,7 @@ def forget(user) -> None:
     """Drop what this user object and the cache remember (a suspension or a
     trust level just changed)."""
     resolved(user).__dict__.pop(CACHE, None)
-    cache.delete(facts_key(user.pk))
-    pagecache.members_changed(user.pk)
+    drop_facts([user.pk])
 
 
 def facts_changed(sender, instance=None, action=None, pk_set=None, **kwargs):

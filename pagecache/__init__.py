@@ -67,18 +67,45 @@ def changed() -> None:
 
 
 def _next_generation() -> None:
+    if (known := _known.get()) is not None:
+        known.pop(GENERATION, None)
     try:
         cache.incr(GENERATION)
     except ValueError:  # no generation yet, or the cache is unavailable
         cache.set(GENERATION, time.time_ns(), GENERATION_SECONDS)
 
 
-def generation() -> int:
-    """The current generation, starting one when there is none."""
-    current = cache.get(GENERATION)
+# The generation as the request being served first read it (the middleware
+# opens the scope): a page's parts keyed by it (a member's counts, the
+# category cards) cost no cache round trip each.
+_known: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "pagecache_known", default=None
+)
+
+
+@contextmanager
+def request_scope():
+    """Read the generation at most once inside the block (but again after
+    `changed()`)."""
+    token = _known.set({})
+    try:
+        yield
+    finally:
+        _known.reset(token)
+
+
+def generation(found=None) -> int:
+    """The current generation (from `found`, a get_many's answer, when it has
+    it), starting one when there is none."""
+    known = _known.get()
+    if known is not None and GENERATION in known:
+        return known[GENERATION]
+    current = (found or {}).get(GENERATION) or cache.get(GENERATION)
     if current is None:
         cache.add(GENERATION, time.time_ns(), GENERATION_SECONDS)
         current = cache.get(GENERATION)
+    if known is not None and current is not None:
+        known[GENERATION] = current
     return current
 
 

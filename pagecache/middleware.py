@@ -85,6 +85,10 @@ class AnonymousPageCacheMiddleware:
         self.paths = re.compile(settings.PAGE_CACHE_PATHS)
 
     def __call__(self, request):
+        with pagecache.request_scope():
+            return self._serve(request)
+
+    def _serve(self, request):
         if request.method not in SAFE_METHODS:
             response = self.get_response(request)
             if response.status_code < 400:
@@ -94,7 +98,7 @@ class AnonymousPageCacheMiddleware:
             return _private_or_skip(request, self.get_response(request))
         key = _key(request)
         found = cache.get_many([pagecache.GENERATION, key])
-        generation = found.get(pagecache.GENERATION) or pagecache.generation()
+        generation = pagecache.generation(found)
         entry = found.get(key)
         if entry is not None and entry["generation"] == generation:
             pagecache.served_from_cache.send(
@@ -149,7 +153,7 @@ class MemberPageCacheMiddleware:
         found = cache.get_many([pagecache.GENERATION, version, key])
         entry = found.get(key)
         stamp = (
-            found.get(pagecache.GENERATION) or pagecache.generation(),
+            pagecache.generation(found),
             pagecache.member_version(member_id, found),
             _today(),
         )

@@ -637,3 +637,35 @@ def test_an_invitation_is_seen_by_every_inviter(client, make_user):
     client.post(reverse("forum:invitations"), {"email": "new.officer@akorda.kz"})
     assert pagecache.generation() > generation
     assert "new.officer@akorda.kz" in text(watching.get("/en/forum/invitations/"))
+
+
+def test_a_request_reads_the_generation_once(db):
+    """The member's counts and the category cards are keyed by the generation
+    the page cache's middleware read already: no cache round trip each."""
+    with pagecache.request_scope():
+        first = pagecache.generation()
+        cache.set(pagecache.GENERATION, first + 100)  # another process writes
+        assert pagecache.generation() == first
+        pagecache.changed()  # this request writes: read it again
+        assert pagecache.generation() == first + 101
+    cache.set(pagecache.GENERATION, first + 200)
+    assert pagecache.generation() == first + 200  # outside a request
+
+
+def test_a_members_list_asks_the_cache_for_the_generation_once(
+    signed_in, make_topic, member2, monkeypatch
+):
+    make_topic()
+    browser = signed_in(member2, "/en/forum/")
+    asked = []
+    get = cache.get
+
+    def counting_get(key, *args, **kwargs):  # get_many asks it too (locmem)
+        asked.append(key)
+        return get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
+    page = browser.get("/en/forum/", headers={"Cache-Control": "no-cache"})
+    assert served(page) == "member-stored"
+    assert "Categories" in text(page)
+    assert asked.count(pagecache.GENERATION) == 1
