@@ -36,7 +36,7 @@ from forum.discussions import selectors
 TEMPLATE = "forum/_topic_row.html"
 SECONDS = 24 * 60 * 60
 # Bump when TEMPLATE changes in a way cached rows must not outlive.
-VERSION = 3
+VERSION = 4
 
 CARDS_TEMPLATE = "forum/includes/category_cards.html"
 # Writes outside requests (commands) show within this, as on cached pages.

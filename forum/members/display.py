@@ -4,7 +4,7 @@ One place for the bell, e-mails, profiles and every list: the template tags
 (forum/templatetags/forum_tags.py) only wrap these.
 """
 
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 # Initials avatars take their size and colour from classes in static/css/site.css
 # (.avatar-<size>, .avatar-colour-<n>), not from a style attribute, which the
@@ -67,21 +67,25 @@ def avatar(user, size: int = 32) -> str:
     )
 
 
-def participant(user) -> str:
-    """A participant in a topic list's row: the avatar, named for screen
-    readers and as a tooltip, in as few bytes as it takes (thirty rows of up
-    to five each make a list page: static/css/site.css sizes `.pp` children)."""
-    name = display_name(user)
-    if picture := picture_url(user):
-        return format_html(
-            '<img src="{}" width="28" height="28" alt="{}" title="{}">',
-            picture,
-            name,
-            name,
-        )
+def participants(users) -> str:
+    """A topic list row's participants: their avatars (a picture, or initials
+    on a colour of their own) as one image named by their names, in order,
+    for screen readers and as a tooltip. Thirty rows of up to five make a
+    list page, so each avatar is a bare element that static/css/site.css
+    sizes (`.pp`), and the names are said once."""
+    if not users:
+        return ""
+    names = [display_name(user) for user in users]
+    pairs = zip(users, names, strict=True)
+    avatars = format_html_join("", "{}", ((_small_avatar(*pair),) for pair in pairs))
     return format_html(
-        '<i class="c{}" role="img" title="{}">{}</i>',
-        user.pk % AVATAR_COLOUR_COUNT,
-        name,
-        initials(name),
+        '<span role="img" title="{}">{}</span>', ", ".join(names), avatars
+    )
+
+
+def _small_avatar(user, name: str) -> str:
+    if picture := picture_url(user):
+        return format_html('<img src="{}" width="28" height="28" alt="">', picture)
+    return format_html(
+        '<i class="c{}">{}</i>', user.pk % AVATAR_COLOUR_COUNT, initials(name)
     )

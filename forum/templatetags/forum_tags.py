@@ -31,8 +31,8 @@ def avatar(user, size=32):
 
 
 @register.simple_tag
-def participant(user):
-    return display.participant(user)
+def participants(users):
+    return display.participants(users)
 
 
 @register.filter
@@ -51,15 +51,16 @@ def datetime_attr(moment) -> str:
 
 @register.simple_tag
 def category_swatch(colour):
-    """A square of the category's colour.
+    """A square of the category's colour, in as few bytes as it takes (a
+    list page shows one per row): static/css/site.css sizes it where it is
+    used, the badge and a list's heading, and its rectangle.
 
     An SVG's fill attribute carries the colour: a style attribute would be
     refused by the Content-Security-Policy, and the colour is the editors' choice,
     so no stylesheet can know it.
     """
     return format_html(
-        '<svg class="category-swatch" aria-hidden="true">'
-        '<rect width="100%" height="100%" fill="{}"/></svg>',
+        '<svg aria-hidden="true"><rect fill="{}"/></svg>',
         colour,
     )
 
@@ -68,7 +69,6 @@ def category_swatch(colour):
 def category_stripe(colour):
     """The coloured left edge of a category's card (see category_swatch)."""
     return format_html(
-        '<svg class="category-stripe" aria-hidden="true" focusable="false">'
-        '<rect width="100%" height="100%" fill="{}"/></svg>',
+        '<svg class="category-stripe" aria-hidden="true"><rect fill="{}"/></svg>',
         colour,
     )

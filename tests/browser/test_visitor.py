@@ -118,6 +118,36 @@ def test_topic_list_column_heads_never_break_inside_a_word(site, new_context, la
     assert all(count == 1 for _text, count in lines), lines
 
 
+def test_a_topic_lists_row_reads_as_its_column_heads_say(site, page):
+    """A row's cells carry no class (issue #12: thirty rows make a page); the
+    stylesheet tells them by their place. The participants are one image
+    named by everyone's name; the counts sit right under their heads."""
+    page.goto(f"{site}/en/forum/")
+    row = page.locator(".topic-row").first
+    people = row.get_by_role("img")
+    expect(people).to_have_count(1)
+    name = people.get_attribute("title")
+    assert len(name.split(", ")) == row.locator(".pp i, .pp img").count() >= 1, name
+    expect(row.get_by_role("img", name=name)).to_be_visible()
+
+    for column in (3, 4, 5):  # Replies, Views, Likes
+        cell = row.locator(f"td:nth-child({column})")
+        gap = cell.evaluate(
+            """cell => {
+                const number = document.createRange();
+                number.selectNodeContents(cell.lastChild);
+                const padding = parseFloat(getComputedStyle(cell).paddingRight);
+                return cell.getBoundingClientRect().right - padding
+                    - number.getBoundingClientRect().right;
+            }"""
+        )
+        assert abs(gap) < 1, (column, gap)  # the number against the right edge
+        label = cell.locator("span").bounding_box()
+        assert label["width"] <= 1, label  # for screen readers only, here
+    swatch = row.locator(".category-badge svg").bounding_box()
+    assert swatch["width"] >= 10 and swatch["height"] >= 10, swatch
+
+
 def test_a_permalink_brings_its_post_into_view_without_javascript(
     site, new_context, make_topic
 ):
