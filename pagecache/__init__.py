@@ -77,7 +77,8 @@ def _next_generation() -> None:
 
 # The generation as the request being served first read it (the middleware
 # opens the scope): a page's parts keyed by it (a member's counts, the
-# category cards) cost no cache round trip each.
+# category cards) cost no cache round trip each. Other values every part of a
+# page reads (the fragments' stamp) are kept here too: `remembered`.
 _known: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
     "pagecache_known", default=None
 )
@@ -85,8 +86,8 @@ _known: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
 
 @contextmanager
 def request_scope():
-    """Read the generation at most once inside the block (but again after
-    `changed()`)."""
+    """Read the generation, and each `remembered` value, at most once inside
+    the block (but again after `changed()` or `forget_remembered`)."""
     token = _known.set({})
     try:
         yield
@@ -107,6 +108,23 @@ def generation(found=None) -> int:
     if known is not None and current is not None:
         known[GENERATION] = current
     return current
+
+
+def remembered(key: str, read):
+    """`read()`, called once per request scope for `key` (every time outside
+    one, and again while it answers None); `forget_remembered(key)` when the
+    value changes."""
+    known = _known.get()
+    if known is None:
+        return read()
+    if (value := known.get(key)) is None:
+        value = known[key] = read()
+    return value
+
+
+def forget_remembered(key: str) -> None:
+    if (known := _known.get()) is not None:
+        known.pop(key, None)
 
 
 def member_key(user_id: int) -> str:

@@ -652,9 +652,26 @@ def test_a_request_reads_the_generation_once(db):
     assert pagecache.generation() == first + 200  # outside a request
 
 
+def test_a_value_remembered_for_the_request_is_read_once(db):
+    """The fragments' stamp, which a list's rows and its category cards both
+    key by, the same way: once per request, again after a change."""
+    from forum.core import fragment_cache
+
+    with pagecache.request_scope():
+        first = fragment_cache.stamp()
+        cache.set(fragment_cache.KEY, first + 100)  # another process writes
+        assert fragment_cache.stamp() == first
+        fragment_cache.changed()  # this request writes: read it again
+        assert fragment_cache.stamp() == first + 101
+    cache.set(fragment_cache.KEY, first + 200)
+    assert fragment_cache.stamp() == first + 200  # outside a request
+
+
 def test_a_members_list_asks_the_cache_for_the_generation_once(
     signed_in, make_topic, member2, monkeypatch
 ):
+    from forum.core import fragment_cache
+
     make_topic()
     browser = signed_in(member2, "/en/forum/")
     asked = []
@@ -669,3 +686,4 @@ def test_a_members_list_asks_the_cache_for_the_generation_once(
     assert served(page) == "member-stored"
     assert "Categories" in text(page)
     assert asked.count(pagecache.GENERATION) == 1
+    assert asked.count(fragment_cache.KEY) == 1  # rows and cards, one read

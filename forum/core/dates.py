@@ -2,11 +2,19 @@
 
 import datetime
 
-from django.utils import timezone
-from django.utils.timesince import timesince
+from django.utils import timezone, translation
+from django.utils.html import avoid_wrapping
+from django.utils.timesince import TIME_STRINGS, timesince
 from django.utils.translation import gettext
 
 JUST_NOW = datetime.timedelta(minutes=1)
+
+# timesince with these says which unit and how many ("hour 3"), not words:
+# Django's own reckoning of months and years, without translating anything.
+_UNITS = {unit: f"{unit} %(num)d" for unit in TIME_STRINGS}
+# "3 hours ago" by language, unit and count: a list page says thirty of them,
+# from a few dozen different phrases.
+_PHRASES: dict[tuple[str | None, str, int], str] = {}
 
 
 def ago(moment: datetime.datetime, now: datetime.datetime | None = None) -> str:
@@ -15,7 +23,13 @@ def ago(moment: datetime.datetime, now: datetime.datetime | None = None) -> str:
     now = now or timezone.now()
     if now - moment < JUST_NOW:
         return gettext("just now")
-    return gettext("%(since)s ago") % {"since": timesince(moment, now, depth=1)}
+    unit, count = timesince(moment, now, time_strings=_UNITS, depth=1).split()
+    key = (translation.get_language(), unit, int(count))
+    phrase = _PHRASES.get(key)
+    if phrase is None:
+        since = avoid_wrapping(TIME_STRINGS[unit] % {"num": key[2]})
+        phrase = _PHRASES.setdefault(key, gettext("%(since)s ago") % {"since": since})
+    return phrase
 
 
 def machine(moment: datetime.datetime) -> str:

@@ -23,12 +23,19 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
 
+import pagecache
+
 KEY = "forum:fragments:stamp"
 SECONDS = 30 * 24 * 60 * 60
 
 
 def stamp() -> int:
-    """The current stamp, starting one when there is none."""
+    """The current stamp, starting one when there is none; read once per
+    request (a list page's rows and its category cards both need it)."""
+    return pagecache.remembered(KEY, _read_stamp)
+
+
+def _read_stamp() -> int:
     value = cache.get(KEY)
     if value is None:
         cache.add(KEY, time.time_ns(), SECONDS)
@@ -42,6 +49,7 @@ def changed(sender=None, update_fields=None, **kwargs) -> None:
     last_login, changes nothing shown)."""
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
+    pagecache.forget_remembered(KEY)
     try:
         cache.incr(KEY)
     except ValueError:  # no stamp yet, or the cache is unavailable

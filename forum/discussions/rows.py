@@ -19,11 +19,13 @@ a new topic changes a card's count, and so does any write that could change
 them, the admin's included.
 """
 
+import functools
 import re
 from types import SimpleNamespace
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
@@ -36,7 +38,7 @@ from forum.discussions import selectors
 TEMPLATE = "forum/_topic_row.html"
 SECONDS = 24 * 60 * 60
 # Bump when TEMPLATE changes in a way cached rows must not outlive.
-VERSION = 4
+VERSION = 5
 
 CARDS_TEMPLATE = "forum/includes/category_cards.html"
 # Writes outside requests (commands) show within this, as on cached pages.
@@ -63,16 +65,18 @@ def render_rows(topics: list) -> SafeString:
         selectors.topic_row_details(missing)
         for topic in missing:
             html = render_to_string(TEMPLATE, {"topic": topic, "row": _ROW})
-            fresh[keys[topic.pk]] = fragment_cache.split(html, _MARKERS)
+            pieces = fragment_cache.split(html, _MARKERS)
+            fresh[keys[topic.pk]] = (pieces, topic.get_absolute_url())
         cache.set_many(fresh, SECONDS)
+    language = translation.get_language()
     rows = []
     for topic in topics:
+        pieces, url = fresh.get(keys[topic.pk]) or found[keys[topic.pk]]
         values = {
             STATE: " has-unread" if topic.unread_count else "",
-            UNREAD: _unread_link(topic),
+            UNREAD: _unread_link(topic, url, language),
             AGO: dates.ago(topic.bumped_at),
         }
-        pieces = fresh.get(keys[topic.pk]) or found[keys[topic.pk]]
         rows.append(fragment_cache.fill(pieces, values))
     return mark_safe("".join(rows))  # noqa: S308 - our template's output, joined
 
@@ -100,16 +104,25 @@ def category_cards(user) -> SafeString:
     return mark_safe(html)  # noqa: S308 - our template's output
 
 
-def _unread_link(topic) -> str:
+def _unread_link(topic, url: str, language: str | None) -> str:
+    """The link to the first unread post: the topic's `url` (kept with its
+    row) and the post's number, which is all a post's URL adds to it."""
     if not topic.unread_count:
         return ""
-    count = topic.unread_count
     return format_html(
-        ' <a class="unread-count" href="{}">{}</a>',
-        topic.get_post_url(topic.last_read + 1),
-        ngettext("%(counter)s unread", "%(counter)s unread", count)
-        % {"counter": count},
+        ' <a class="unread-count" href="{}{}/">{}</a>',
+        url,
+        topic.last_read + 1,
+        _unread_label(language, topic.unread_count),
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _unread_label(language: str | None, count: int) -> str:
+    """ "3 unread", made once per language and count."""
+    return ngettext("%(counter)s unread", "%(counter)s unread", count) % {
+        "counter": count
+    }
 
 
 def _key(topic, context: str) -> str:
