@@ -189,13 +189,13 @@ def forget_reading(paths) -> None:
     in turn")."""
     from django.contrib.auth import get_user_model
 
-    import pagecache
+    from forum.discussions import selectors
     from forum.models import TopicReadState
 
     member = get_user_model().objects.get(username="seed_user_0001")
     ids = [int(path.rstrip("/").rsplit("/", 1)[1]) for path in paths]
     TopicReadState.objects.filter(user=member, topic_id__in=ids).delete()
-    pagecache.members_changed(member.pk)  # none of their copies is current
+    selectors.forget_counts(member)  # nor their counts nor their copies
 
 
 def in_process(path, sent: dict[str, str]) -> dict:

@@ -14,6 +14,7 @@ from django.utils.http import http_date
 from wagtail.models import Page
 
 import pagecache
+from forum.core import fragment_cache
 from forum.models import Category, Topic
 
 
@@ -624,6 +625,18 @@ def test_a_write_outside_a_request_starts_a_generation_again_at_commit(
     assert pagecache.generation() == first + 2
 
 
+def test_a_change_fragments_show_starts_a_stamp_again_at_commit(
+    db, django_capture_on_commit_callbacks
+):
+    """A category renamed in a transaction: a row another process renders
+    before the commit, from the old name, is not kept under the new stamp."""
+    first = fragment_cache.stamp()
+    with django_capture_on_commit_callbacks(execute=True):
+        fragment_cache.changed()
+        assert fragment_cache.stamp() == first + 1
+    assert fragment_cache.stamp() == first + 2
+
+
 def test_an_invitation_is_seen_by_every_inviter(client, make_user):
     """Staff see everyone's invitations: sending one is not a write only its
     writer sees."""
@@ -639,39 +652,34 @@ def test_an_invitation_is_seen_by_every_inviter(client, make_user):
     assert "new.officer@akorda.kz" in text(watching.get("/en/forum/invitations/"))
 
 
-def test_a_request_reads_the_generation_once(db):
-    """The member's counts and the category cards are keyed by the generation
-    the page cache's middleware read already: no cache round trip each."""
+@pytest.mark.parametrize(
+    ("read", "key", "change"),
+    [
+        # The member's counts and the category cards are keyed by the
+        # generation the page cache's middleware read already.
+        (pagecache.generation, pagecache.GENERATION, pagecache.changed),
+        # A list's rows and its category cards are both keyed by the
+        # fragments' stamp (pagecache.remembered).
+        (fragment_cache.stamp, fragment_cache.KEY, fragment_cache.changed),
+    ],
+    ids=["generation", "fragments-stamp"],
+)
+def test_a_request_reads_what_a_pages_parts_are_keyed_by_once(db, read, key, change):
+    """Once per request, no cache round trip per part; again after this
+    request's own change; every time outside a request."""
     with pagecache.request_scope():
-        first = pagecache.generation()
-        cache.set(pagecache.GENERATION, first + 100)  # another process writes
-        assert pagecache.generation() == first
-        pagecache.changed()  # this request writes: read it again
-        assert pagecache.generation() == first + 101
-    cache.set(pagecache.GENERATION, first + 200)
-    assert pagecache.generation() == first + 200  # outside a request
-
-
-def test_a_value_remembered_for_the_request_is_read_once(db):
-    """The fragments' stamp, which a list's rows and its category cards both
-    key by, the same way: once per request, again after a change."""
-    from forum.core import fragment_cache
-
-    with pagecache.request_scope():
-        first = fragment_cache.stamp()
-        cache.set(fragment_cache.KEY, first + 100)  # another process writes
-        assert fragment_cache.stamp() == first
-        fragment_cache.changed()  # this request writes: read it again
-        assert fragment_cache.stamp() == first + 101
-    cache.set(fragment_cache.KEY, first + 200)
-    assert fragment_cache.stamp() == first + 200  # outside a request
+        first = read()
+        cache.set(key, first + 100)  # another process writes
+        assert read() == first
+        change()  # this request writes: read it again
+        assert read() == first + 101
+    cache.set(key, first + 200)
+    assert read() == first + 200
 
 
 def test_a_members_list_asks_the_cache_for_the_generation_once(
     signed_in, make_topic, member2, monkeypatch
 ):
-    from forum.core import fragment_cache
-
     make_topic()
     browser = signed_in(member2, "/en/forum/")
     asked = []

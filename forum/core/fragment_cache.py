@@ -21,6 +21,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone, translation
 
 import pagecache
@@ -46,9 +47,16 @@ def _read_stamp() -> int:
 def changed(sender=None, update_fields=None, **kwargs) -> None:
     """Something fragments show of other rows may have changed (a receiver
     of post_save, post_delete and m2m_changed; a log-in, which saves only
-    last_login, changes nothing shown)."""
+    last_login, changes nothing shown): a new stamp now, and again at
+    commit, so that a fragment another process renders in between from rows
+    not yet committed is not kept under the new stamp."""
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
+    _next_stamp()
+    transaction.on_commit(_next_stamp)
+
+
+def _next_stamp() -> None:
     pagecache.forget_remembered(KEY)
     try:
         cache.incr(KEY)

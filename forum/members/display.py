@@ -42,7 +42,7 @@ def initials(name: str) -> str:
 def avatar(user, size: int = 32) -> str:
     """The member's picture, or their initials on a colour of their own,
     beside their name: decoration, hidden from screen readers (alone, as in a
-    list's participants, an avatar carries the name: `participant`)."""
+    list's participants, the avatars carry the names: `participants`)."""
     size = int(size)
     nearest = min(AVATAR_SIZES, key=lambda known: abs(known - size))
     size_class = f"avatar-{nearest}"

@@ -144,8 +144,20 @@ def test_a_topic_lists_row_reads_as_its_column_heads_say(site, page):
         assert abs(gap) < 1, (column, gap)  # the number against the right edge
         label = cell.locator("span").bounding_box()
         assert label["width"] <= 1, label  # for screen readers only, here
-    swatch = row.locator(".category-badge svg").bounding_box()
-    assert swatch["width"] >= 10 and swatch["height"] >= 10, swatch
+    # The category's colour, a bare SVG the stylesheet sizes, wherever it shows.
+    stripe = page.locator(".category-card .category-stripe rect").first
+    assert stripe.bounding_box()["height"] >= 20, stripe.bounding_box()
+    assert_a_swatch(row.locator(".category-badge svg"))
+    row.locator(".category-badge").click()
+    assert_a_swatch(page.locator(".list-header h1 svg"))
+    page.locator(".topic-row .topic-title").first.click()
+    assert_a_swatch(page.locator(".topic-meta .category-badge svg"))
+
+
+def assert_a_swatch(swatch):
+    for shape in (swatch, swatch.locator("rect")):
+        box = shape.bounding_box()
+        assert box["width"] >= 10 and box["height"] >= 10, box
 
 
 def test_a_permalink_brings_its_post_into_view_without_javascript(
