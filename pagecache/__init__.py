@@ -67,8 +67,7 @@ def changed() -> None:
 
 
 def _next_generation() -> None:
-    if (known := _known.get()) is not None:
-        known.pop(GENERATION, None)
+    forget_remembered(GENERATION)
     try:
         cache.incr(GENERATION)
     except ValueError:  # no generation yet, or the cache is unavailable
@@ -97,16 +96,15 @@ def request_scope():
 
 def generation(found=None) -> int:
     """The current generation (from `found`, a get_many's answer, when it has
-    it), starting one when there is none."""
-    known = _known.get()
-    if known is not None and GENERATION in known:
-        return known[GENERATION]
+    it), starting one when there is none; read once per request."""
+    return remembered(GENERATION, lambda: _read_generation(found))
+
+
+def _read_generation(found) -> int:
     current = (found or {}).get(GENERATION) or cache.get(GENERATION)
     if current is None:
         cache.add(GENERATION, time.time_ns(), GENERATION_SECONDS)
         current = cache.get(GENERATION)
-    if known is not None and current is not None:
-        known[GENERATION] = current
     return current
 
 

@@ -1,6 +1,7 @@
 """How long ago something happened, in the reader's language."""
 
 import datetime
+import functools
 
 from django.utils import timezone, translation
 from django.utils.html import avoid_wrapping
@@ -12,9 +13,6 @@ JUST_NOW = datetime.timedelta(minutes=1)
 # timesince with these says which unit and how many ("hour 3"), not words:
 # Django's own reckoning of months and years, without translating anything.
 _UNITS = {unit: f"{unit} %(num)d" for unit in TIME_STRINGS}
-# "3 hours ago" by language, unit and count: a list page says thirty of them,
-# from a few dozen different phrases.
-_PHRASES: dict[tuple[str | None, str, int], str] = {}
 
 
 def ago(moment: datetime.datetime, now: datetime.datetime | None = None) -> str:
@@ -24,12 +22,15 @@ def ago(moment: datetime.datetime, now: datetime.datetime | None = None) -> str:
     if now - moment < JUST_NOW:
         return gettext("just now")
     unit, count = timesince(moment, now, time_strings=_UNITS, depth=1).split()
-    key = (translation.get_language(), unit, int(count))
-    phrase = _PHRASES.get(key)
-    if phrase is None:
-        since = avoid_wrapping(TIME_STRINGS[unit] % {"num": key[2]})
-        phrase = _PHRASES.setdefault(key, gettext("%(since)s ago") % {"since": since})
-    return phrase
+    return _phrase(translation.get_language(), unit, int(count))
+
+
+@functools.lru_cache(maxsize=1024)
+def _phrase(language: str | None, unit: str, count: int) -> str:
+    """ "3 hours ago", made once per language, unit and count: a list page
+    says thirty of them, from a few dozen different phrases."""
+    since = avoid_wrapping(TIME_STRINGS[unit] % {"num": count})
+    return gettext("%(since)s ago") % {"since": since}
 
 
 def machine(moment: datetime.datetime) -> str:
