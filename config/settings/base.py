@@ -127,6 +127,8 @@ TEMPLATES = [
                 "forum.notifications.context_processors.bell",
                 "forum.members.context_processors.member_abilities",
             ],
+            # {% url %} with each URL worked out once per process (issue #12).
+            "builtins": ["forum.templatetags.reversing"],
         },
     },
 ]

@@ -30,11 +30,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from forum.core.languages import LANGUAGE_CHOICES, localized
+from forum.core.reversing import reverse
 from forum.core.roles import is_member
 
 
