@@ -4,13 +4,18 @@
     .venv/bin/python bench/compare.py --base main~3 --path /en/forum/ --who visitor
 
 On a shared, noisy machine a change worth 10% disappears between two runs of
-bench/race.py or bench/forum.py. Here each side measures in its own process,
-on the same data, in turns: each turn asks for the page in batches and keeps
-the cheapest batch (CPU time of the process, in-process through Django's test
-client, production settings with Redis, as bench/race.py serves the site), and
-the table shows every turn's number, so the noise shows too. The base is
-checked out into a temporary git worktree (sharing .venv, with its own
-translations and static files) and removed afterwards.
+bench/race.py or bench/forum.py, and even between two batches a few seconds
+apart: the machine's speed drifts by more than that. So the two sides run in
+lockstep: each in a process of its own, with its own checkout, set up with its
+own bench/race.py (production settings with Redis, through Django's test
+client), answers one request at a time when told, and the two take turns
+request by request, in alternating order. A slow spell then costs both sides
+of a pair alike, and the pairs' differences tell the change: the table gives
+each side's median CPU time per request, the median of the paired
+differences and their middle half (interquartile range). Where that range
+holds zero, the change is noise. The base is checked out into a temporary
+git worktree (sharing .venv, with its own translations and static files) and
+removed afterwards.
 
 Needs what bench/race.py needs but wrk and gunicorn: PostgreSQL and Redis on
 127.0.0.1, and its database (`forum_race_bench`, seeded by race.py or here).
@@ -27,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 WHO = ("member", "member, hard reload", "visitor")
 HOT_TOPIC = "hot"
+WARM = 20  # requests a side makes of each page before the pairs: its caches
 
 
 def parse_args():
@@ -39,39 +45,38 @@ def parse_args():
         "default: the latest list, the hot topic, the busiest category",
     )
     parser.add_argument("--who", choices=WHO, default="member, hard reload")
-    parser.add_argument("--turns", type=int, default=3, help="per side")
-    parser.add_argument("--batches", type=int, default=15)
-    parser.add_argument("--batch", type=int, default=20, help="requests per batch")
-    parser.add_argument("--measure", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--pairs", type=int, default=300, help="per page")
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if not (args.base or args.measure):
+    if not (args.base or args.serve):
         parser.error("--base is required")
     return args
 
 
 def main():
     args = parse_args()
-    if args.measure:
-        measure(args)
+    if args.serve:
+        serve(args)
         return
     paths = args.path or ["/en/forum/", HOT_TOPIC, "category"]
     with tempfile.TemporaryDirectory(prefix="compare-") as scratch:
         base = Path(scratch) / "base"
         check_out(args.base, base)
         try:
-            sides = {args.base: base, "this checkout": ROOT}
-            results = {side: [] for side in sides}
-            for turn in range(args.turns):
-                for side, root in sides.items():
-                    print(f"turn {turn + 1}: {side}", file=sys.stderr, flush=True)
-                    results[side].append(run(root, paths, args))
+            sides = {args.base: start(base, args), "this checkout": start(ROOT, args)}
+            for side in sides.values():
+                side.stdout.readline()  # "ready": Django is set up
+            results = {path: pairs(sides, path, args.pairs) for path in paths}
+            for side in sides.values():
+                side.stdin.close()
+                side.wait()
         finally:
             subprocess.run(  # noqa: S603 - git, our arguments
                 ["git", "worktree", "remove", "--force", str(base)],  # noqa: S607
                 cwd=ROOT,
                 check=False,
             )
-    print(report(args, paths, results))
+    print(report(args, list(sides), results))
 
 
 def check_out(ref: str, where: Path) -> None:
@@ -90,27 +95,49 @@ def check_out(ref: str, where: Path) -> None:
     )
 
 
-def run(root: Path, paths, args) -> list[float]:
-    """One turn of one side: milliseconds of CPU per request, per path."""
+def start(root: Path, args) -> subprocess.Popen:
+    """A side's process, in its own checkout, waiting for pages to ask for."""
     command = [
         str(ROOT / ".venv/bin/python"),
         str(ROOT / "bench/compare.py"),
         f"--who={args.who}",
-        f"--batches={args.batches}",
-        f"--batch={args.batch}",
-        "--measure",
-        *paths,
+        "--serve",
     ]
-    done = subprocess.run(  # noqa: S603 - ourselves, our arguments
-        command, cwd=root, check=True, capture_output=True, text=True
+    return subprocess.Popen(  # noqa: S603 - ourselves, our arguments
+        command,
+        cwd=root,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        bufsize=1,
     )
-    return [float(value) for value in done.stdout.split()]
 
 
-def measure(args) -> None:
+def ask(side: subprocess.Popen, path: str) -> float:
+    side.stdin.write(path + "\n")
+    return float(side.stdout.readline())
+
+
+def pairs(sides: dict, path: str, count: int) -> dict[str, list[float]]:
+    """`count` requests of `path` from each side, taking turns, the side
+    that goes first alternating: CPU milliseconds per request, per side."""
+    print(f"{path}: warming up, then {count} pairs", file=sys.stderr, flush=True)
+    order = list(sides)
+    for name in order:
+        for _ in range(WARM):
+            ask(sides[name], path)
+    times = {name: [] for name in order}
+    for turn in range(count):
+        for name in order if turn % 2 == 0 else reversed(order):
+            times[name].append(ask(sides[name], path))
+    return times
+
+
+def serve(args) -> None:
     """In a side's own checkout (the working directory): set Django up with
-    that side's bench/race.py and print the cheapest batch's CPU per request
-    of each path, in milliseconds."""
+    that side's bench/race.py, then, for each page named on stdin, request it
+    once and print the CPU milliseconds the request took."""
     import importlib.util
     import time
 
@@ -136,39 +163,32 @@ def measure(args) -> None:
         HOT_TOPIC: known["hot topic page 1, visitor"],
         "category": known["category page, visitor"],
     }
-    answers = []
-    for path in args.measure:
-        path = aliases.get(path, path)
-        for _ in range(args.batch):  # warm: caches, stencils, compiled SQL
-            client.get(path, headers=headers)
-        cheapest = float("inf")
-        for _ in range(args.batches):
-            start = time.process_time()
-            for _ in range(args.batch):
-                client.get(path, headers=headers)
-            cheapest = min(cheapest, (time.process_time() - start) / args.batch)
-        answers.append(f"{cheapest * 1000:.2f}")
-    print(" ".join(answers))
+    print("ready", flush=True)
+    for line in sys.stdin:
+        path = aliases.get(line.strip(), line.strip())
+        began = time.process_time()
+        client.get(path, headers=headers)
+        print(f"{(time.process_time() - began) * 1000:.4f}", flush=True)
 
 
-def report(args, paths, results) -> str:
-    sides = list(results)
+def report(args, sides: list[str], results: dict) -> str:
     lines = [
         f"`bench/compare.py --base {args.base} --who '{args.who}'`: CPU ms per "
-        f"request, the cheapest of {args.batches} batches of {args.batch}, "
-        f"{args.turns} turns a side",
+        f"request, {args.pairs} pairs a page, the sides taking turns",
         "",
-        "| page | " + " | ".join(sides) + " | change |",
-        "|---|" + "---:|" * (len(sides) + 1),
+        f"| page | {sides[0]} | {sides[1]} | paired difference (middle half) "
+        "| change |",
+        "|---|---:|---:|---|---:|",
     ]
-    for index, path in enumerate(paths):
-        cells, medians = [], []
-        for side in sides:
-            values = [turn[index] for turn in results[side]]
-            medians.append(statistics.median(values))
-            cells.append(" / ".join(f"{value:.1f}" for value in values))
-        change = (medians[1] - medians[0]) / medians[0] * 100
-        lines.append(f"| {path} | " + " | ".join(cells) + f" | {change:+.0f}% |")
+    for path, times in results.items():
+        base, this = times[sides[0]], times[sides[1]]
+        differences = [mine - theirs for theirs, mine in zip(base, this, strict=True)]
+        low, middle, high = statistics.quantiles(differences, n=4)
+        lines.append(
+            f"| {path} | {statistics.median(base):.2f} | {statistics.median(this):.2f}"
+            f" | {middle:+.2f} ({low:+.2f} … {high:+.2f})"
+            f" | {middle / statistics.median(base) * 100:+.1f}% |"
+        )
     return "\n".join(lines)
 
 

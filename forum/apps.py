@@ -42,9 +42,26 @@ class ForumConfig(AppConfig):
             sender=Topic.tags.through,
             dispatch_uid="forum-stamp-tags",
         )
+        # What every member's page reads from the cache (their permission
+        # facts and bell, the fragments' stamp, today's visit) comes with the
+        # look-up for their page copy, in one round trip.
+        from django.utils import timezone
+
+        from forum import permissions
+        from forum.members.middleware import visit_key
+        from forum.notifications.selectors import unread_key
+
+        def member_reads(request, member_id):
+            return [
+                permissions.facts_key(member_id),
+                unread_key(member_id),
+                fragment_cache.KEY,
+                visit_key(member_id, timezone.localdate()),
+            ]
+
+        pagecache.reads_for_members(member_reads)
         # Members' permission facts are cached (forum.permissions): each change
         # to them drops the copy.
-        from forum import permissions
         from forum.models import Suspension
 
         for model in (Suspension, Profile):

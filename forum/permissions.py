@@ -45,14 +45,22 @@ def facts_key(user_id: int) -> str:
 def _facts(user) -> dict:
     # On the user itself, not on request.user's lazy wrapper: whichever of
     # the two a caller holds, the facts are read once.
-    remembered = resolved(user).__dict__
-    if CACHE not in remembered:
-        facts = cache.get(facts_key(user.pk))
-        if facts is None:
-            facts = _read_facts(user)
-            cache.set(facts_key(user.pk), facts, FACTS_SECONDS)
-        remembered[CACHE] = facts
-    return remembered[CACHE]
+    kept = resolved(user).__dict__
+    if CACHE not in kept:
+        # Read with the member's page copy when the request has one
+        # (forum.apps names the key to pagecache).
+        kept[CACHE] = pagecache.remembered(
+            facts_key(user.pk), lambda: _cached_facts(user)
+        )
+    return kept[CACHE]
+
+
+def _cached_facts(user) -> dict:
+    facts = cache.get(facts_key(user.pk))
+    if facts is None:
+        facts = _read_facts(user)
+        cache.set(facts_key(user.pk), facts, FACTS_SECONDS)
+    return facts
 
 
 def forget(user) -> None:
@@ -87,7 +95,10 @@ def drop_facts(user_ids) -> None:
     """The cached facts of these members are out of date (a change made
     without signals, such as a bulk update of trust levels)."""
     user_ids = list(user_ids)
-    cache.delete_many([facts_key(pk) for pk in user_ids])
+    keys = [facts_key(pk) for pk in user_ids]
+    cache.delete_many(keys)
+    for key in keys:
+        pagecache.forget_remembered(key)
     # What they may do shows on their pages: none of their copies is current.
     pagecache.members_changed(*user_ids)
 

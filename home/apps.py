@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management.color import no_style
 from django.db import connections
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 import pagecache
@@ -85,6 +86,13 @@ class HomeConfig(AppConfig):
                 tasks.practice_changed_later,
                 dispatch_uid=f"home-practice-changed-{id(signal)}",
             )
+        # Every member's page shows the menu: its keys are read with the
+        # member's page copy (pagecache.reads_for_members).
+        from .templatetags.i18n_links import menu_keys
+
+        pagecache.reads_for_members(
+            lambda request, member_id: menu_keys(request, get_language())
+        )
         # After django.contrib.sites has created its default row.
         post_migrate.connect(sync_site, sender=self, dispatch_uid="home-sync-site")
         self._hold_new_members_comments()

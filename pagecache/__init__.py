@@ -125,6 +125,44 @@ def forget_remembered(key: str) -> None:
         known.pop(key, None)
 
 
+def known_values(keys) -> dict | None:
+    """The values remembered for all of `keys` (by `remember` or
+    `remembered`), or None when one of them is not known."""
+    if (values := _known.get()) is None or any(key not in values for key in keys):
+        return None
+    return {key: values[key] for key in keys}
+
+
+def remember(found: dict, keys) -> None:
+    """Keep `found`'s values for `keys` (a get_many's answer) for the rest
+    of the request, where `remembered` and `known_values` answer them; a key it
+    lacks stays unknown, to be read when asked."""
+    if (values := _known.get()) is not None:
+        for key in keys:
+            if found.get(key) is not None:
+                values.setdefault(key, found[key])
+
+
+# What every member's page reads from the cache besides the page's copy:
+# each app names its keys (`reads_for_members`), and MemberPageCacheMiddleware
+# fetches them in the round trip that looks for the copy, so that a page
+# rendered anew does not go back to the cache for each (the permission facts,
+# the bell, the fragments' stamp, the menu, the day's visit).
+_member_reads: list = []
+
+
+def reads_for_members(keys_for) -> None:
+    """Register `keys_for(request, member_id)`: the cache keys a page of this
+    member will read (read them through `remembered` or `known_values`, and drop
+    what the request changes with `forget_remembered`)."""
+    if keys_for not in _member_reads:
+        _member_reads.append(keys_for)
+
+
+def member_reads(request, member_id: int) -> list[str]:
+    return [key for keys_for in _member_reads for key in keys_for(request, member_id)]
+
+
 def member_key(user_id: int) -> str:
     return f"pagecache:member:{user_id}"
 

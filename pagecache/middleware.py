@@ -150,7 +150,9 @@ class MemberPageCacheMiddleware:
             return self.get_response(request)
         key = _member_page_key(request)
         version = pagecache.member_key(member_id)
-        found = cache.get_many([pagecache.GENERATION, version, key])
+        reads = pagecache.member_reads(request, member_id)
+        found = cache.get_many([pagecache.GENERATION, version, key, *reads])
+        pagecache.remember(found, reads)
         entry = found.get(key)
         stamp = (
             pagecache.generation(found),

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import http_date
 from wagtail.models import Page
 
@@ -695,3 +696,72 @@ def test_a_members_list_asks_the_cache_for_the_generation_once(
     assert "Categories" in text(page)
     assert asked.count(pagecache.GENERATION) == 1
     assert asked.count(fragment_cache.KEY) == 1  # rows and cards, one read
+
+
+@pytest.mark.usefixtures("cache_on_redis")
+@pytest.mark.parametrize("page", ["topic", "latest"])
+def test_what_every_members_page_reads_comes_with_the_look_up_for_their_copy(
+    signed_in, make_topic, member, member2, monkeypatch, page
+):
+    """A member's page rendered anew reads their permission facts, their bell,
+    the fragments' stamp, the menu and today's visit in the one round trip
+    that looks for their copy of the page, not in one each."""
+    import redis
+
+    from forum import permissions
+    from forum.members.middleware import visit_key
+    from forum.notifications.selectors import unread_key
+    from home.templatetags.i18n_links import MENU_VERSION_KEY
+
+    topic = make_topic(author=member, replies=2)
+    url = topic.get_absolute_url() if page == "topic" else "/en/forum/"
+    browser = signed_in(member2, url)
+    browser.get(url)  # every one of them in the cache now
+    commands = []
+    execute = redis.Redis.execute_command
+
+    def spy(self, *args, **options):
+        commands.append([str(part) for part in args])
+        return execute(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", spy)
+    response = browser.get(url, headers={"Cache-Control": "no-cache"})
+    assert served(response) == "member-stored"
+    assert "bell" in text(response)
+    today = visit_key(member2.pk, timezone.localdate())
+    every_page_reads = [
+        permissions.facts_key(member2.pk),
+        unread_key(member2.pk),
+        fragment_cache.KEY,
+        MENU_VERSION_KEY,
+        "main-menu:",
+        today,
+    ]
+    [look_up] = [
+        c for c in commands if any(pagecache.member_key(member2.pk) in a for a in c)
+    ]
+    assert look_up[0] == "MGET"
+    for key in every_page_reads:
+        touching = [c for c in commands if any(key in part for part in c[1:])]
+        assert touching == [look_up], key
+
+
+@pytest.mark.usefixtures("cache_on_redis")
+def test_a_bell_read_with_their_copy_still_drops_when_the_page_reads_its_topic(
+    signed_in, make_topic, member, member2
+):
+    """The page that reads the topic a notification is about marks it read:
+    its own header shows the bell without it, though the count came with the
+    look-up for their copy before the view ran."""
+    from forum.discussions import services
+    from forum.notifications import services as notifications
+
+    topic = make_topic(author=member2)
+    reply = services.post_create(
+        actor=member, topic=topic, raw=f"@{member2.username}, for you."
+    )
+    assert notifications.notify_post(reply.pk) == 1
+    browser = signed_in(member2, "/en/forum/")
+    assert "bell-unread" in text(browser.get("/en/forum/"))  # the count cached
+    page = browser.get(reply.topic.get_post_url(reply.number))
+    assert "bell-unread" not in text(page)

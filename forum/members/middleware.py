@@ -4,17 +4,19 @@ One UserVisit row per member and day, written at most once a day: the cache
 remembers the member's day (`cache.add` is atomic, so two requests at once do
 not both write), and the insert ignores a row that is already there (a cache
 that lost the key costs one harmless insert). Every other request of the day
-costs one cache look-up and no SQL.
+costs one cache look-up and no SQL, and none at all on a page the member
+page cache looked for (forum.apps names the key to pagecache).
 
 It runs after the view, so it reads `request.user` when the page has already
 loaded the member; it never loads one for a visitor without a session.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.cache import cache
 from django.utils import timezone
 
+import pagecache
 from forum.models import UserVisit
 
 
@@ -26,11 +28,17 @@ def _seconds_to_midnight(now) -> int:
     return max(int((tomorrow - local).total_seconds()), 1)
 
 
+def visit_key(user_id: int, day: date) -> str:
+    return f"forum:visit:{user_id}:{day.isoformat()}"
+
+
 def record_visit(user) -> bool:
     """Note today's visit by `user`; True when this call wrote it."""
     now = timezone.now()
     day = timezone.localdate(now)
-    key = f"forum:visit:{user.pk}:{day.isoformat()}"
+    key = visit_key(user.pk, day)
+    if pagecache.known_values([key]) is not None:
+        return False  # the member's page copy was looked for with the key
     # A little past midnight, so the key outlives its day on a slow clock.
     if not cache.add(key, True, timeout=_seconds_to_midnight(now) + 300):
         return False

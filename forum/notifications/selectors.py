@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, Subquery
 
+import pagecache
 from forum import permissions
 from forum.models import (
     Category,
@@ -132,6 +133,12 @@ def unread_count(user) -> int:
     """The bell's number, from the cache; a query only when it is not there."""
     if not permissions.is_member(user):
         return 0
+    # Read with the member's page copy when the request has one (forum.apps
+    # names the key to pagecache), and once per request.
+    return pagecache.remembered(unread_key(user.pk), lambda: _cached_count(user))
+
+
+def _cached_count(user) -> int:
     key = unread_key(user.pk)
     count = cache.get(key)
     if count is None:

@@ -554,6 +554,8 @@ def forget_unread_count(*user_ids: int) -> None:
     a count read between the change and its commit."""
     keys = [selectors.unread_key(pk) for pk in user_ids]
     cache.delete_many(keys)
+    for key in keys:
+        pagecache.forget_remembered(key)
     transaction.on_commit(lambda: cache.delete_many(keys))
     pagecache.members_changed(*user_ids)  # the bell on each of their pages
 

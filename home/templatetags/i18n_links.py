@@ -5,6 +5,8 @@ from django.urls import translate_url
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
+import pagecache
+
 register = template.Library()
 
 
@@ -93,10 +95,22 @@ def main_menu(context):
     ]
 
 
+def menu_keys(request, language: str) -> list[str]:
+    """The menu's version, and the menu (home.apps names both to pagecache,
+    which reads them with a member's page copy)."""
+    return [MENU_VERSION_KEY, f"main-menu:{request.get_host()}:{language}"]
+
+
 def _menu_items(request, language: str) -> list[dict]:
-    key = f"main-menu:{request.get_host()}:{language}"
-    found = cache.get_many([MENU_VERSION_KEY, key])
-    version = found.get(MENU_VERSION_KEY, 0)
+    keys = menu_keys(request, language)
+    key = keys[1]
+    found = pagecache.known_values(keys) or cache.get_many(keys)
+    version = found.get(MENU_VERSION_KEY)
+    if version is None:
+        # A version that is there is found with the menu in one look-up
+        # (pagecache's); home.apps.pages_changed then counts on from it.
+        cache.add(MENU_VERSION_KEY, 0, None)
+        version = 0
     if key in found and found[key][0] == version:
         return found[key][1]
     site = Site.find_for_request(request)
