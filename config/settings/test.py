@@ -67,3 +67,7 @@ ELASTICSEARCH_REFRESH = True
 # behavioural suite must not fall back to the database because of a slow
 # answer. The fault tests set production's short timeout themselves.
 ELASTICSEARCH_SEARCH_TIMEOUT = 10.0
+# Every {% stencil %} renders in full and is checked against the first render of
+# its key (forum/templatetags/stencils.py): the suite checks the page chrome on
+# every page it renders.
+STENCIL_CHECK = True

@@ -127,3 +127,6 @@ class Stencils:
                 self._kept.clear()
             self._kept[key] = stencil
         return stencil
+
+    def clear(self) -> None:
+        self._kept.clear()
