@@ -452,6 +452,36 @@ def post_abilities(user, post: Post) -> PostAbilities:
     )
 
 
+def post_facts(user, post: Post) -> tuple:
+    """Everything of the post itself that `post_abilities` reads through the
+    checks above, for this reader: two posts of one topic with the same facts
+    have the same abilities. A check that comes to read more of a post must
+    add it here (tests/forum/test_abilities.py compares the two ways)."""
+    return (
+        post.author_id == user.pk,
+        post.deleted_by_id == user.pk,
+        post.is_deleted,
+        post.is_hidden,
+        post.awaiting_approval,
+        post.is_first,
+        post.pk == post.topic.solution_id,
+    )
+
+
+def page_post_abilities(user, posts) -> list[PostAbilities]:
+    """`post_abilities` of each of a topic page's posts (each post.topic the
+    page's topic), worked out once for each set of `post_facts`: a page of
+    twenty posts has two or three."""
+    found: dict[tuple, PostAbilities] = {}
+    abilities = []
+    for post in posts:
+        facts = post_facts(user, post)
+        if (known := found.get(facts)) is None:
+            known = found[facts] = post_abilities(user, post)
+        abilities.append(known)
+    return abilities
+
+
 @dataclass(frozen=True)
 class TopicAbilities:
     reply: bool

@@ -492,7 +492,9 @@ def _with_abilities(user, topic: Topic, posts) -> list[Post]:
     liked, bookmarked = _marks(user, posts) if member and posts else (set(), set())
     for post in posts:
         post.topic = topic
-        post.can = permissions.post_abilities(user, post)
+    abilities = permissions.page_post_abilities(user, posts)
+    for post, can in zip(posts, abilities, strict=True):
+        post.can = can
         post.liked = post.pk in liked
         post.bookmarked = post.pk in bookmarked
     return posts

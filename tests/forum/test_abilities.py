@@ -177,3 +177,22 @@ def test_the_matrix_sees_the_controls_it_should(scene):
         f"/en/forum/t/{topic.pk}/reply/",
         f"/en/forum/t/{topic.pk}/watch/",
     } <= {url.replace("/kk/", "/en/") for url in actions}
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_a_pages_abilities_are_each_posts_own(scene, state):
+    """A topic page works out abilities once for each set of post facts
+    (permissions.page_post_abilities): for every reader, the very abilities
+    each post has on its own."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from forum import permissions
+
+    topic, people = scene(state)
+    posts = list(topic.posts.select_related("topic__category"))
+    for post in posts:
+        post.topic = topic
+    for reader in [AnonymousUser(), *people.values()]:
+        each = [permissions.post_abilities(reader, post) for post in posts]
+        assert permissions.page_post_abilities(reader, posts) == each, reader
+        assert len({permissions.post_facts(reader, post) for post in posts}) > 1
