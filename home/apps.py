@@ -20,6 +20,8 @@ def pages_changed(**kwargs):
         cache.incr("main-menu-version")
     except ValueError:
         cache.set("main-menu-version", 1, None)
+    # A request that publishes and then shows a page reads the menu anew.
+    pagecache.forget_remembered("main-menu-version")
     pagecache.changed()
 
 

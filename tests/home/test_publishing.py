@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.utils import timezone
 from wagtail.models import WorkflowState
 
@@ -100,3 +101,20 @@ def test_the_main_menu_shows_a_page_once_it_is_published_into_it(demo, client):
     body = client.get("/en/forum/").content.decode()
     header, footer = body.split("<main", 1)[0], body.rsplit("</main>", 1)[1]
     assert article.url in header and article.url in footer
+
+
+def test_publishing_inside_a_request_reads_the_menu_anew(db):
+    """A member's request fetches the menu's version with their page copy
+    (pagecache.reads_for_members); a publish in that request drops it, so
+    the page it shows next reads the new version."""
+    import pagecache
+    from home.apps import pages_changed
+    from home.templatetags.i18n_links import MENU_VERSION_KEY
+
+    cache.set(MENU_VERSION_KEY, 4, None)
+    with pagecache.request_scope():
+        pagecache.remember({MENU_VERSION_KEY: 4}, [MENU_VERSION_KEY])
+        assert pagecache.known_values([MENU_VERSION_KEY]) == {MENU_VERSION_KEY: 4}
+        pages_changed()
+        assert pagecache.known_values([MENU_VERSION_KEY]) is None
+    assert cache.get(MENU_VERSION_KEY) == 5
