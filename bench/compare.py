@@ -15,7 +15,11 @@ each side's median CPU time per request, the median of the paired
 differences and their middle half (interquartile range). Where that range
 holds zero, the change is noise. The base is checked out into a temporary
 git worktree (sharing .venv, with its own translations and static files) and
-removed afterwards.
+removed afterwards. The two sides share the database and Redis, as two
+releases of one site would: a cached fragment whose key both commits make
+alike is rendered by one side and read by the other, so a change to how a
+fragment looks without a new key (rows.VERSION, fragments.CONTENT_VERSION)
+is not measured here.
 
 Needs what bench/race.py needs but wrk and gunicorn: PostgreSQL and Redis on
 127.0.0.1, and its database (`forum_race_bench`, seeded by race.py or here).
@@ -63,9 +67,11 @@ def main():
         base = Path(scratch) / "base"
         check_out(args.base, base)
         try:
-            sides = {args.base: start(base, args), "this checkout": start(ROOT, args)}
-            for side in sides.values():
-                side.stdout.readline()  # "ready": Django is set up
+            # One after the other: each side migrates the shared database.
+            sides = {}
+            for name, root in ((args.base, base), ("this checkout", ROOT)):
+                sides[name] = start(root, args)
+                sides[name].stdout.readline()  # "ready": Django is set up
             results = {path: pairs(sides, path, args.pairs) for path in paths}
             for side in sides.values():
                 side.stdin.close()

@@ -5,10 +5,12 @@ A page asks for a dozen static URLs ({% static %} in the head, the scripts,
 the icons), and the manifest storage builds each one anew: it looks up the
 hashed name, then splits, cleans, quotes and joins the path, about a tenth of
 a millisecond a URL on our machines (issue #12). The answer depends only on
-the name and on the manifest, which the storage reads once when it is made
-and which changes only when collectstatic writes it: so a URL is remembered
-until then. With DEBUG on the storage answers unhashed names and nothing is
-remembered.
+the name and on the manifest, which the storage reads once per process, when
+it is made: so a URL is remembered for the life of the process, as the
+manifest is (a deploy's collectstatic writes a new manifest for new
+processes; in a process that runs collectstatic itself, post_process forgets
+what was remembered). With DEBUG on the storage answers unhashed names and
+nothing is remembered.
 """
 
 from django.conf import settings

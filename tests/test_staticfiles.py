@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import override_settings
+from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 from config.staticfiles import StaticFilesStorage
 
@@ -29,13 +30,23 @@ def collect(storage):
 
 
 @override_settings(DEBUG=False)
-def test_a_url_is_the_hashed_name_and_the_same_when_asked_again(collected):
+def test_a_url_is_the_hashed_name_worked_out_once(collected, monkeypatch):
     collect(collected)
+    worked_out = []
+    url = CompressedManifestStaticFilesStorage.url
+
+    def counting(self, name, force=False):
+        worked_out.append(name)
+        return url(self, name, force)
+
+    monkeypatch.setattr(CompressedManifestStaticFilesStorage, "url", counting)
     first = collected.url("site.css")
     assert first.startswith("/static/site.") and first.endswith(".css")
     assert first != "/static/site.css"
     assert collected.url("site.css") == first
-    assert collected.url("site.css", force=True) == first
+    assert worked_out == ["site.css"]
+    assert collected.url("site.css", force=True) == first  # force: anew
+    assert worked_out == ["site.css", "site.css"]
 
 
 @override_settings(DEBUG=False)

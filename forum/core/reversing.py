@@ -9,9 +9,9 @@ puts it in front of the path) and the current application (namespaces), so
 all of them are the key. The URLconf is keyed by Django's own resolver object,
 which Django makes anew whenever the URLconf changes (clear_url_caches).
 
-Arguments other than text and whole numbers (a model, a lazy string) are
-passed to Django as they are, every time: their text could change under the
-same key.
+Arguments other than text and whole numbers (a model, a lazy string, a
+boolean, an enum) are passed to Django as they are, every time: their text
+could differ under the same key.
 
 The template tag `{% url %}` goes through here too (forum/templatetags/
 reversing.py, a builtin of every template).
@@ -21,19 +21,24 @@ import functools
 
 from django.urls import get_resolver, get_script_prefix, get_urlconf
 from django.urls import reverse as django_reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+# Remembered arguments: text and whole numbers, exactly those types (True is
+# 1 to a dict, and an enum member equals its value, but their text differs).
+_PLAIN = frozenset((str, SafeString, int))
 # About 200 bytes an entry: every topic's URL in three languages, for the
 # pages served often, and the site's fixed links.
 SIZE = 8192
 
 
-def reverse(viewname, args=(), kwargs=None, current_app=None) -> str:
+def reverse(viewname, *, args=None, kwargs=None, current_app=None) -> str:
     """django.urls.reverse(viewname, args=args, kwargs=kwargs,
     current_app=current_app), remembered."""
+    args = tuple(args or ())
     items = tuple(kwargs.items()) if kwargs else ()
-    if not all(isinstance(value, (str, int)) for value in args) or not all(
-        isinstance(value, (str, int)) for _, value in items
+    if not all(type(value) in _PLAIN for value in args) or not all(
+        type(value) in _PLAIN for _, value in items
     ):
         return django_reverse(
             viewname, args=args, kwargs=kwargs, current_app=current_app
@@ -44,7 +49,7 @@ def reverse(viewname, args=(), kwargs=None, current_app=None) -> str:
         get_language(),
         current_app,
         viewname,
-        tuple(args),
+        args,
         items,
     )
 

@@ -15,11 +15,12 @@ output cut at the markers is kept (forum.core.fragment_cache.Stencils: per
 process, made afresh on every call when DEBUG); every later render with that
 key renders only the holes, in order, and joins them with the kept pieces.
 
-The key is the active language and the tag's arguments. What a stencil may
-hold outside its holes follows from that:
+The key is the active language, the script prefix and the tag's arguments.
+What a stencil may hold outside its holes follows from that:
 - whatever differs between two pages with the same key goes in a hole: a
   hole renders in the stencil's own context (a variable that `{% with %}` or
-  `{% for %}` sets inside the stencil does not reach it);
+  `{% for %}` sets inside the stencil does not reach it), in a scope of its
+  own (what it sets reaches no other hole);
 - every `{% if %}` around a hole asks only what the key holds, so that the
   same key always passes through the same holes;
 - text from translations, URLs, settings and static files is fine: a process
@@ -38,6 +39,7 @@ from dataclasses import dataclass
 from django import template
 from django.conf import settings
 from django.core.signals import setting_changed
+from django.urls import get_script_prefix
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -93,7 +95,7 @@ class StencilNode(template.Node):
 
     def render(self, context):
         resolved = (_hashable(part.resolve(context)) for part in self.key)
-        key = (self, get_language(), *resolved)
+        key = (self, get_language(), get_script_prefix(), *resolved)
         if settings.STENCIL_CHECK:
             return self._checked(context, key)
         made = []
@@ -107,7 +109,7 @@ class StencilNode(template.Node):
         if made:
             return made[0]
         values = {
-            _marker(position): node.nodelist.render(context)
+            _marker(position): node.render_alone(context)
             for position, node in enumerate(stencil.holes)
         }
         return mark_safe(fragment_cache.fill(stencil.pieces, values))  # noqa: S308
@@ -147,15 +149,23 @@ class HoleNode(template.Node):
     def render(self, context):
         recordings = _recording.get()
         if not recordings:
-            return self.nodelist.render(context)
+            return self.render_alone(context)
         # A stencil inside this hole records its own holes; this stencil's
         # are not looked for in here.
         token = _recording.set(())
         try:
-            html = self.nodelist.render(context)
+            html = self.render_alone(context)
         finally:
             _recording.reset(token)
         return recordings[-1].hole(self, html)
+
+    def render_alone(self, context) -> str:
+        """The hole's output, in a scope of its own: what it sets (`{% main_menu
+        as menu_pages %}`) reaches no other hole, whether the stencil records
+        (where an `{% include %}` around the hole would scope it too) or is
+        filled in."""
+        with context.push():
+            return self.nodelist.render(context)
 
 
 def _marker(position: int) -> str:

@@ -139,3 +139,52 @@ def test_a_context_without_a_request_still_renders():
     with translation.override("en"):
         html = Template("{% url 'forum:latest' %}").render(Context())
     assert html == "/en/forum/"
+
+
+def test_a_url_asked_again_is_remembered_not_worked_out_again(monkeypatch):
+    asked = []
+
+    def counting(*args, **kwargs):
+        asked.append(args[0])
+        return django_reverse(*args, **kwargs)
+
+    monkeypatch.setattr(reversing, "django_reverse", counting)
+    with translation.override("en"):
+        for _ in range(3):
+            assert reversing.reverse("forum:topic", args=["s", 4]) == "/en/forum/t/s/4/"
+        reversing.reverse("forum:topic", args=["s", 5])
+    assert asked == ["forum:topic", "forum:topic"]
+
+
+def test_booleans_and_enums_are_not_taken_for_the_numbers_and_text_they_equal():
+    import enum
+
+    class Kind(enum.StrEnum):
+        BRIEFING = "briefing"
+
+        def __str__(self):
+            return "Kind.BRIEFING"
+
+    with translation.override("en"):
+        assert reversing.reverse("forum:tag", args=[1]) == "/en/forum/tags/1/"
+        assert reversing.reverse("forum:tag", args=[True]) == "/en/forum/tags/True/"
+        assert reversing.reverse("forum:tag", args=["briefing"]).endswith("/briefing/")
+        assert reversing.reverse("forum:tag", args=[Kind.BRIEFING]).endswith(
+            "/Kind.BRIEFING/"
+        )
+        assert reversing.reverse("forum:latest", args=None) == "/en/forum/"
+
+
+def test_the_current_app_is_part_of_the_key(monkeypatch):
+    seen = []
+
+    def recording(*args, **kwargs):
+        seen.append(kwargs["current_app"])
+        return django_reverse(*args, **kwargs)
+
+    monkeypatch.setattr(reversing, "django_reverse", recording)
+    with translation.override("en"):
+        reversing.reverse("forum:latest", current_app="forum")
+        reversing.reverse("forum:latest", current_app="elsewhere")
+        reversing.reverse("forum:latest", current_app="forum")
+    assert seen == ["forum", "elsewhere"]

@@ -86,6 +86,18 @@ def test_text_that_looks_like_a_marker_stays_text():
     assert second == f"<p>static y|{marker}</p>"
 
 
+@pytest.mark.parametrize("check", [False, True], ids=["kept", "checked"])
+def test_what_a_hole_sets_reaches_no_other_hole(settings, check):
+    settings.STENCIL_CHECK = check
+    scoped = Template(
+        "{% load stencils %}{% stencil %}"
+        "[{% hole %}{% firstof 'set' as word %}{{ word }}{% endhole %}]"
+        "[{% hole %}{{ word|default:'unset' }}{% endhole %}]{% endstencil %}"
+    )
+    pages = {render(scoped) for _ in range(2)}
+    assert pages == {"[set][unset]"}
+
+
 def test_a_stencil_in_a_hole_of_another_keeps_its_own_holes():
     nested = Template(
         "{% load stencils %}{% stencil %}<main>{% hole %}"
@@ -134,16 +146,28 @@ def test_the_check_fails_a_key_that_does_not_decide_the_holes(settings):
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 
 
-def full_and_from_stencils(settings, reader, url, maker, made_at) -> tuple[str, str]:
+def full_and_from_stencils(
+    settings, monkeypatch, reader, url, maker, made_at
+) -> tuple[str, str]:
     """The page `reader` gets at `url`, rendered in full, and again after
     `maker` (another reader of the same kind) made the stencils at `made_at`
-    (a page of the same kind): its chrome then comes from those."""
+    (a page of the same kind): its chrome then comes from those, with no
+    stencil rendered in full."""
     settings.STENCIL_CHECK = True
     full = reader.get(url)
     settings.STENCIL_CHECK = False
     stencils.forget()
     maker.get(made_at)
+    recorded = []
+    record = stencils.StencilNode._record
+
+    def counting(self, context):
+        recorded.append(self.origin.name)
+        return record(self, context)
+
+    monkeypatch.setattr(stencils.StencilNode, "_record", counting)
     kept = reader.get(url)
+    assert recorded == []
     assert full.status_code == kept.status_code == 200
     return tuple(CSRF.sub("csrf", page.content.decode()) for page in (full, kept))
 
@@ -160,7 +184,7 @@ def browser(user=None) -> Client:
     "page", ["latest", "category", "topic", "search", "home", "account"]
 )
 def test_a_page_from_stencils_is_the_page_rendered_in_full(
-    request, settings, make_topic, make_category, make_user, who, page
+    request, settings, monkeypatch, make_topic, make_category, make_user, who, page
 ):
     """Made by another reader of the same kind on another page of the same
     kind: another name, bell, query, topic, category, CSRF token."""
@@ -192,7 +216,9 @@ def test_a_page_from_stencils_is_the_page_rendered_in_full(
         * 2,
     }
     url, made_at = urls[page]
-    full, kept = full_and_from_stencils(settings, first, url, second, made_at)
+    full, kept = full_and_from_stencils(
+        settings, monkeypatch, first, url, second, made_at
+    )
     assert kept == full
     assert "</html>" in kept
 
