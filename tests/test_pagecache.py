@@ -699,9 +699,9 @@ def test_a_members_list_asks_the_cache_for_the_generation_once(
 
 
 @pytest.mark.usefixtures("cache_on_redis")
-@pytest.mark.parametrize("page", ["topic", "latest"])
+@pytest.mark.parametrize("where", ["topic", "latest"])
 def test_what_every_members_page_reads_comes_with_the_look_up_for_their_copy(
-    signed_in, make_topic, member, member2, monkeypatch, page
+    signed_in, make_topic, member, member2, monkeypatch, where
 ):
     """A member's page rendered anew reads their permission facts, their bell,
     the fragments' stamp, the menu and today's visit in the one round trip
@@ -714,7 +714,7 @@ def test_what_every_members_page_reads_comes_with_the_look_up_for_their_copy(
     from home.templatetags.i18n_links import MENU_VERSION_KEY
 
     topic = make_topic(author=member, replies=2)
-    url = topic.get_absolute_url() if page == "topic" else "/en/forum/"
+    url = topic.get_absolute_url() if where == "topic" else "/en/forum/"
     browser = signed_in(member2, url)
     browser.get(url)  # every one of them in the cache now
     commands = []

@@ -181,16 +181,16 @@ def browser(user=None) -> Client:
 
 @pytest.mark.parametrize("who", ["visitor", "member", "moderator", "staff"])
 @pytest.mark.parametrize(
-    "page", ["latest", "category", "topic", "search", "home", "account"]
+    "where", ["latest", "category", "topic", "search", "home", "account"]
 )
 def test_a_page_from_stencils_is_the_page_rendered_in_full(
-    request, settings, monkeypatch, make_topic, make_category, make_user, who, page
+    request, settings, monkeypatch, make_topic, make_category, make_user, who, where
 ):
     """Made by another reader of the same kind on another page of the same
     kind: another name, bell, query, topic, category, CSRF token."""
     from django.contrib.auth.models import Group
 
-    if page == "home":
+    if where == "home":
         request.getfixturevalue("demo")
     topic, other = make_topic(replies=1), make_topic(in_category=make_category())
     readers = []
@@ -215,7 +215,7 @@ def test_a_page_from_stencils_is_the_page_rendered_in_full(
         )
         * 2,
     }
-    url, made_at = urls[page]
+    url, made_at = urls[where]
     full, kept = full_and_from_stencils(
         settings, monkeypatch, first, url, second, made_at
     )

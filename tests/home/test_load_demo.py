@@ -8,7 +8,7 @@ from django.core.management import call_command
 from wagtail.models import Page, Revision
 
 from home.models import NewsPage, SeminarPage, Speaker
-from tests.conftest import demo_seminar
+from tests.conftest import _restore_wagtail_roots, demo_seminar
 
 
 def snapshot():
@@ -56,6 +56,7 @@ def test_demo_has_the_seminar_and_news_in_three_languages(demo):
 
 
 def test_demo_prints_the_accounts_it_created(db):
+    _restore_wagtail_roots()  # a transactional test before may have flushed them
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     for username in ("editor", "moderator", "aigerim", "daniyar"):
@@ -66,6 +67,7 @@ def test_demo_prints_the_accounts_it_created(db):
 @pytest.mark.django_db
 def test_demo_accounts_exist_only_where_settings_allow(settings):
     settings.DEMO_ACCOUNTS = False
+    _restore_wagtail_roots()  # a transactional test before may have flushed them
     get_user_model().objects.all().delete()
     out = io.StringIO()
     call_command("load_demo", stdout=out)
