@@ -34,6 +34,5 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
 
     def post_process(self, *args, **kwargs):
         """collectstatic hashes the files anew: forget their old URLs."""
-        self._urls.clear()
         yield from super().post_process(*args, **kwargs)
         self._urls.clear()

@@ -37,9 +37,7 @@ def reverse(viewname, *, args=None, kwargs=None, current_app=None) -> str:
     current_app=current_app), remembered."""
     args = tuple(args or ())
     items = tuple(kwargs.items()) if kwargs else ()
-    if not all(type(value) in _PLAIN for value in args) or not all(
-        type(value) in _PLAIN for _, value in items
-    ):
+    if any(type(value) not in _PLAIN for value in (*args, *(kwargs or {}).values())):
         return django_reverse(
             viewname, args=args, kwargs=kwargs, current_app=current_app
         )
